@@ -1,0 +1,181 @@
+"""Articles and their loaders: bare .txt, .md/.txt with YAML front matter.
+
+An Article is a plain record: id (the file stem), metadata, and its blocks of text
+split into sentences. Loading never guesses an outlet for bare text: an outlet named in
+the text is a source the article cites, not its publisher.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import parse_date
+from .errors import SourceError
+from .text import Block, fold_ws, is_boilerplate, looks_like_heading, split_blocks, split_sentences
+
+SUPPORTED = {".txt", ".md", ".markdown"}
+FRONT_MATTER_KEYS = {"title", "outlet", "url", "published", "author", "language", "id"}
+_HEADLINE_PREFIX = re.compile(r"^(?:breaking(?: news)?|exclusive|update[d]?|live|analysis|opinion|watch)\s*[:|–—-]\s*", re.I)
+
+
+@dataclass
+class Sentence:
+    article: str      # article id
+    index: int        # position in the article, 0-based
+    block: int        # index of the block it came from
+    kind: str         # paragraph | bullet
+    text: str         # whitespace folded, otherwise verbatim
+
+
+@dataclass
+class Article:
+    id: str
+    path: Path
+    title: str
+    title_inferred: bool = False
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    author: str | None = None
+    language: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    m = re.match(r"^---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    if not m:
+        raise SourceError("front matter starts with '---' but has no closing '---' line", path)
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark else ""
+        raise SourceError(f"{where}bad front matter ({getattr(e, 'problem', None) or e})", path)
+    if not isinstance(meta, dict):
+        raise SourceError("bad front matter: expected 'key: value' lines", path)
+    return meta, text[m.end():]
+
+
+def _check_meta(meta: dict, path: Path) -> dict:
+    problems, out = [], {}
+    for k, v in meta.items():
+        if k not in FRONT_MATTER_KEYS:
+            continue  # unknown keys are kept out, not fatal: other tools add their own
+        if v is None:
+            continue
+        if k == "published":
+            try:
+                out[k] = parse_date(v, "published")
+            except ValueError as e:
+                problems.append(str(e))
+        elif isinstance(v, (str, int, float)) and str(v).strip():
+            out[k] = str(v).strip()
+        else:
+            problems.append(f"{k}: expected text, got {type(v).__name__}")
+    if problems:
+        raise SourceError("bad front matter: " + "; ".join(problems), path)
+    return out
+
+
+def load_article(path: Path) -> Article:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"cannot read file ({e.strerror or e})", path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SourceError(f"not UTF-8 text (byte {e.start})", path)
+    if "\x00" in text:
+        raise SourceError("looks like a binary file, not text", path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body = _split_front_matter(text, path)
+    meta = _check_meta(meta, path)
+
+    blocks = split_blocks(body)
+    title, inferred = meta.get("title"), False
+    if not title:
+        # bare text: a first line without final punctuation is a headline
+        first = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+        if blocks and blocks[0].kind == "heading" and fold_ws(first) == blocks[0].text:
+            title = blocks.pop(0).text
+        elif first and looks_like_heading(first) and not is_boilerplate(first):
+            title = fold_ws(first)
+            if blocks and blocks[0].text.startswith(title):
+                rest = blocks[0].text[len(title):].strip()
+                blocks[0].text = rest
+                if not rest:
+                    blocks.pop(0)
+    if title:
+        title = _HEADLINE_PREFIX.sub("", title).strip() or title
+    else:
+        inferred = True
+        first_sent = next((s for b in blocks if b.kind != "heading" for s in split_sentences(b.text)), "")
+        words = first_sent.split()
+        title = " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")
+        title = title or path.stem
+    if not any(b.kind != "heading" for b in blocks):
+        raise SourceError("no article text found (empty, or only headings and boilerplate)", path)
+
+    art = Article(id=str(meta.get("id") or path.stem), path=path, title=title, title_inferred=inferred,
+                  outlet=meta.get("outlet"), url=meta.get("url"), published=meta.get("published"),
+                  author=meta.get("author"), language=meta.get("language"), blocks=blocks)
+    n = 0
+    for bi, b in enumerate(blocks):
+        if b.kind == "heading":
+            continue
+        for s in split_sentences(b.text):
+            art.sentences.append(Sentence(art.id, n, bi, b.kind, s))
+            n += 1
+    return art
+
+
+def collect_sources(sources: list[Path]) -> list[Path]:
+    """Files named, and the supported files directly inside folders named, sorted by name.
+
+    The project file (briefing.yaml) and hidden files are skipped; a file named explicitly
+    with an unsupported extension is an error.
+    """
+    files: list[Path] = []
+    for s in sources:
+        s = Path(s)
+        if s.is_dir():
+            for f in sorted(s.iterdir()):
+                if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith("."):
+                    files.append(f)
+        elif s.is_file():
+            if s.suffix.lower() not in SUPPORTED:
+                raise SourceError(f"unsupported file type '{s.suffix or '(none)'}' "
+                                  f"(expected one of: {', '.join(sorted(SUPPORTED))})", s)
+            files.append(s)
+        else:
+            raise SourceError("no such file or folder", s)
+    seen, out = set(), []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    if not out:
+        where = ", ".join(str(s) for s in sources)
+        raise SourceError(f"no articles found in {where} (looked for {', '.join(sorted(SUPPORTED))} files)")
+    return out
+
+
+def load_articles(sources: list[Path]) -> list[Article]:
+    arts = [load_article(f) for f in collect_sources(sources)]
+    ids: dict[str, Path] = {}
+    for a in arts:
+        if a.id in ids:
+            raise SourceError(f"two articles share the id '{a.id}' ({ids[a.id]} and {a.path}); "
+                              "rename one file", a.path)
+        ids[a.id] = a.path
+    return arts

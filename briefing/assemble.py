@@ -1,0 +1,111 @@
+"""Assembly: articles + extracted items -> a Briefing (the briefing/1 document, a plain dict).
+
+Merges near-duplicate positions across articles (the first source holds the quote, the rest
+corroborate), ranks them, writes each item's sourcing line, and picks the bottom line up front.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from . import __version__
+from .config import Actor, Project
+from .extract.chronology import build_chronology, infer_anchor, overlap
+from .extract.positions import ActorMatcher, positions_in
+from .extract.sources import article_cites, cites_in
+
+SCHEMA = "briefing/1"
+
+
+def sourcing_line(quote: str, sources: list[str]) -> str:
+    """"NBC News, citing anonymous sources · 2 articles": who the sentence credits, and how many
+    articles carry the item."""
+    cites = cites_in(quote, 0)
+    outlets = [c.name for c in cites if c.kind == "outlet"]
+    others = [c.name for c in cites if c.kind != "outlet"]
+    parts = []
+    if outlets:
+        parts.append(", ".join(dict.fromkeys(outlets)) + (f", citing {', '.join(dict.fromkeys(others))}" if others else ""))
+    elif others:
+        parts.append(", ".join(dict.fromkeys(others)))
+    else:
+        parts.append("unattributed in text")
+    n = len(dict.fromkeys(sources))
+    parts.append(f"{n} article{'s' if n != 1 else ''}")
+    return " · ".join(parts)
+
+
+def _merge_positions(items) -> list[dict]:
+    merged: list[dict] = []
+    for p in items:
+        for m in merged:
+            if p.article not in m["sources"] and overlap(m["quote"], p.quote) >= 0.6:
+                m["sources"].append(p.article)
+                break
+        else:
+            merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
+                           "_order": (p.article, p.sentence)})
+    merged.sort(key=lambda m: (-len(m["sources"]), m["_order"]))
+    for m in merged:
+        m["sourcing"] = sourcing_line(m["quote"], m["sources"])
+        del m["_order"]
+    return merged
+
+
+def _bluf(actors: list[dict], chronology: list[dict], limit: int = 5) -> list[dict]:
+    points = []
+    ranked = sorted((a for a in actors if a["positions"]), key=lambda a: -len(a["positions"]))
+    for a in ranked[: limit - 1]:
+        p = a["positions"][0]
+        points.append({"text": p["summary"], "actor": a["name"], "sources": list(p["sources"])})
+    dated = [e for e in chronology if e["date"] and "anomaly" not in e["flags"] and e["precision"] != "year"]
+    if dated:
+        last = max(dated, key=lambda e: str(e["date"]))
+        points.append({"text": last["summary"], "date": last["date"], "sources": list(last["sources"])})
+    return points[:limit]
+
+
+def assemble(articles, project: Project, as_of: dt.date | None = None, log=None) -> dict:
+    """Build the briefing/1 document from loaded articles."""
+    log = log or (lambda msg: None)
+    anchor, anchor_source = as_of or project.as_of, "as_of"
+    if anchor is None and not any(a.published for a in articles):
+        anchor = infer_anchor(articles)
+        anchor_source = "inferred"
+        if anchor:
+            log(f"as-of date inferred from the articles: {anchor.isoformat()} (latest explicit date)")
+    if anchor is None:
+        anchor = max((a.published for a in articles if a.published), default=None)
+        anchor_source = "published" if anchor else "none"
+    actors_cfg: list[Actor] = project.actors or []
+    matcher = ActorMatcher(actors_cfg)
+    found = {a.name: [] for a in actors_cfg}
+    for art in articles:
+        for p in positions_in(art, matcher):
+            found[p.actor].append(p)
+    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name])}
+              for a in actors_cfg]
+    chronology = build_chronology(articles, anchor)
+    doc = {
+        "schema": SCHEMA,
+        "title": project.title,
+        "as_of": anchor.isoformat() if anchor else None,
+        "as_of_source": anchor_source,
+        "organisation": project.organisation,
+        "marking": project.marking,
+        "generator": f"briefing {__version__}",
+        "bluf": _bluf(actors, chronology),
+        "articles": [{
+            "id": a.id,
+            "title": a.title,
+            "title_inferred": a.title_inferred,
+            "outlet": a.outlet,
+            "published": a.published.isoformat() if a.published else None,
+            "url": a.url,
+            "author": a.author,
+            "cites": [{k: v for k, v in c.items() if k != "sentences" and v is not None} for c in article_cites(a.sentences)],
+        } for a in articles],
+        "actors": actors,
+        "chronology": chronology,
+    }
+    return doc

@@ -1,0 +1,1 @@
+"""Extractors: each is a plain function of articles (and settings) to items."""

@@ -1,0 +1,147 @@
+"""Chronology: dated events from the articles, one entry per event.
+
+Each entry keeps the expression as written (span), the resolved date, its precision, whether
+the year (or the whole date) was inferred and from what anchor, and flags such as ``anomaly``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from statistics import median
+
+from .common import fold, strip_trailing_attribution
+from .dates import is_future, resolve, tag
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+STOP = set("""a an the and or but of to in on at for from with by as is are was were be been has have had
+this that these those it its their his her they he she which who whom when where while than then
+will would could should may might can also not no into over after before about during""".split())
+
+
+def content_words(s: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2}
+
+
+def overlap(a: str, b: str) -> float:
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
+    """The clause that carries the date, attribution trimmed, about 25 words at most."""
+    after = sentence[end:]
+    m = re.match(r"\s*,?\s*(?:when|as|after|where)\s+", after)
+    if m:
+        text = after[m.end():]
+    else:
+        before = sentence[:start].rstrip()
+        lead = re.sub(r"\b(?:on|in|since|by|during|at|as recently as|back in|until|from)\s*$", "", before, flags=re.I).rstrip(" ,")
+        if not lead or re.fullmatch(r"(?i)(?:just|only|yet|and|but|so|however)?", lead.strip()):
+            text = after.lstrip(" ,")
+        else:
+            text = sentence
+    text = strip_trailing_attribution(text.strip())
+    # stop at the end of the clause that holds the event when the sentence runs on
+    words = text.split()
+    if len(words) > max_words:
+        cut = " ".join(words[:max_words])
+        idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
+        text = (cut[:idx] if idx > len(cut) // 3 else cut).rstrip(",;:") + "…"
+    text = text.strip().rstrip(",;:")
+    if text and text[-1] not in ".!?…\"'”’":
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
+def mentions(articles, as_of: dt.date | None) -> list[dict]:
+    """Every date mention of every article, resolved, as chronology entries (not yet merged)."""
+    out = []
+    for art in articles:
+        for s in art.sentences:
+            for men in tag(s.text):
+                r = resolve(men, s.text, art.published, as_of)
+                out.append({
+                    "date": r.date,
+                    "precision": r.precision,
+                    "year_inferred": r.year_inferred,
+                    "span": men.span,
+                    "summary": event_summary(s.text, men.start, men.end),
+                    "sources": [art.id],
+                    "flags": [] if r.date else ["undated"],
+                    "inferred": r.inferred,
+                    "quote": s.text,
+                    "_anaphoric": men.anaphoric,
+                    "_explicit_year": men.kind == "absolute" and men.year is not None,
+                    "_future": is_future(s.text),
+                    "_order": (art.id, s.index, men.start),
+                })
+    return out
+
+
+def infer_anchor(articles) -> dt.date | None:
+    """The latest explicit date with a year in the set (day or month precision)."""
+    best = None
+    for art in articles:
+        for s in art.sentences:
+            for men in tag(s.text):
+                if men.kind == "absolute" and men.year and men.precision in ("day", "month"):
+                    d = dt.date(men.year, men.month, men.day or 1)
+                    if best is None or d > best:
+                        best = d
+    return best
+
+
+def _as_date(e) -> dt.date:
+    parts = [int(x) for x in str(e["date"]).split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def flag_anomalies(entries: list[dict], as_of: dt.date | None) -> None:
+    dated = [e for e in entries if e["date"]]
+    for e in dated:
+        if not e["_explicit_year"] or e["precision"] == "year":
+            continue
+        d = _as_date(e)
+        others = [_as_date(o).year for o in dated if o is not e]
+        reason = None
+        if as_of and e["_future"] and d < as_of - dt.timedelta(days=365):
+            reason = (f"the sentence speaks of the future, but the date is more than a year before "
+                      f"the as-of date ({as_of.isoformat()}); kept as written")
+        elif len(others) >= 3 and abs(d.year - median(others)) >= 2:
+            reason = f"far from every other date in the set (median year {int(median(others))}); kept as written"
+        if reason:
+            e["flags"].append("anomaly")
+            e["anomaly"] = reason
+
+
+def build_chronology(articles, as_of: dt.date | None) -> list[dict]:
+    raw = mentions(articles, as_of)
+    flag_anomalies(raw, as_of)
+    merged: list[dict] = []
+    for e in raw:
+        target = None
+        for m in merged:
+            if not e["date"] or m["date"] != e["date"] or m["precision"] != e["precision"]:
+                continue
+            same_article = m["sources"][0] == e["sources"][0]
+            if (same_article and (e["_anaphoric"] or m["_anaphoric"] or overlap(m["summary"], e["summary"]) >= 0.3)) \
+                    or (not same_article and overlap(m["quote"], e["quote"]) >= 0.3):
+                target = m
+                break
+        if target:
+            for s in e["sources"]:
+                if s not in target["sources"]:
+                    target["sources"].append(s)
+            if target["_anaphoric"] and not e["_anaphoric"]:
+                for k in ("span", "summary", "quote", "year_inferred", "inferred"):
+                    target[k] = e[k]
+                target["_anaphoric"] = False
+            continue
+        merged.append(dict(e))
+    merged.sort(key=lambda e: (e["date"] is None, str(e["date"] or ""), e["_order"]))
+    for e in merged:
+        for k in [k for k in e if k.startswith("_")]:
+            del e[k]
+    return merged

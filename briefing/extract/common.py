@@ -1,0 +1,168 @@
+"""Clause helpers shared by the extractors: attribution frames, leading adverbials, subjects.
+
+These are rules of news English, not of any story: what a sentence's main clause is, where
+its subject ends, which words are reporting verbs.
+"""
+from __future__ import annotations
+
+import re
+
+# straight quotes, same length: spans found in the folded text are valid in the original
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2011": "-",
+                       "\u2010": "-", "\u2013": "-", "\u00a0": " "})
+
+
+def fold(s: str) -> str:
+    return s.translate(_FOLD)
+
+
+AUX = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "may", "might", "could",
+       "can", "should", "must", "did", "does", "do", "shall", "be", "been"}
+
+SAY = ("said|says|say|told|tells|tell|claimed|claims|claim|confirmed|confirms|confirm|reported|reports|report|"
+       "revealed|reveals|noted|notes|stated|states|announced|announces|wrote|writes|added|adds|cautioned|"
+       "cautions|warned|warns|stressed|stresses|insisted|insists|argued|argues|acknowledged|acknowledges|"
+       "indicated|indicates|suggested|suggests|explained|explains|alleged|alleges|asserted|asserts|"
+       "emphasized|emphasised|emphasizes|emphasises|urged|urges|believes|believe|believed|disclosed|"
+       "maintained|maintains|admitted|admits|denied|denies|estimated|estimates|predicted|predicts|"
+       "declared|declares|described|describes|agreed|agrees|promised|promises|pledged|pledges|vowed|vows")
+
+STANCE = set(SAY.split("|")) | {
+    "wants", "want", "wanted", "seeks", "seek", "sought", "called", "calls", "call", "demanded", "demands",
+    "refused", "refuses", "rejected", "rejects", "supported", "supports", "backed", "backs", "opposed",
+    "opposes", "condemned", "condemns", "welcomed", "welcomes", "threatened", "threatens", "launched",
+    "launches", "met", "meets", "plans", "planned", "intends", "voiced", "raised", "raises", "expressed",
+    "expresses", "presented", "presents", "responded", "responds", "alerted", "alerts", "continues",
+    "continued", "travels", "traveled", "travelled", "visited", "visits", "struck", "strikes", "attacked",
+    "attacks", "deployed", "deploys", "boosted", "offered", "offers", "proposed", "proposes", "signed",
+    "signs", "approved", "approves", "ordered", "orders", "hinted", "signaled", "signalled", "signals",
+    "engaged", "stepped", "explored", "discussed", "discusses", "persuading", "preparing", "seeking",
+    "reaffirmed", "reaffirms", "appealed", "appeals", "fought", "killed", "hit", "fired", "advocated",
+    "pushed", "make", "makes", "made", "insisting", "agreed", "authorize", "authorized", "aims", "aimed",
+    "hopes", "hoped", "fears", "feared", "worries", "worried", "view", "views", "viewed", "pointed",
+    "reiterated", "reiterates", "praised", "praises", "criticized", "criticised", "criticizes",
+    "speculated", "suspended", "resumed", "recalled", "imposed", "lifted", "sanctioned", "stemmed",
+    "stems", "underscore", "underscores", "reflect", "reflects", "complicates", "represents", "marks",
+    "aligns", "hinges", "raises", "trace", "comes", "remains", "remain", "faces", "tells", "goes",
+    "signals", "reveals", "became", "become", "walked", "drew", "drawn", "prompted", "resulted",
+}
+
+PREPS = {"of", "for", "in", "on", "between", "with", "about", "to", "against", "from", "over", "toward",
+         "towards", "into", "by", "at", "under", "amid", "among", "after", "before", "during", "than",
+         "involving", "regarding", "concerning", "despite", "without", "within", "across", "behind"}
+
+COMMENTARY = re.compile(
+    r"\b(?:analysts?|experts?|critics?|observers?|commentators?|pundits?|scholars?|supporters?|"
+    r"media|outlets?|columnists?|editorials?|the world|(?:international )?community|"
+    r"some say|many believe|historians?|economists?|think tanks?|polls?)\b", re.I)
+
+EVALUATIVE_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|has been|have been|had been|being|be)\s+(?:\w+ly\s+)?"
+    r"(?:praised|criticized|criticised|seen|viewed|interpreted|regarded|considered|perceived|described|"
+    r"deemed|questioned|scrutinized|scrutinised|tested|judged|characterized|characterised)\b", re.I)
+
+_LEAD_ATTR = re.compile(
+    r"^(?:According to|As reported by|Citing)\s+[^,]+?(?:,\s*(?:which|who)\s+cited\s+[^,]+)?(?:,\s*citing\s+[^,]+)?,\s+", re.I)
+_OUTLET_FRAME = re.compile(
+    r"^(?P<who>[A-Z][^,]{0,60}?)(?:,\s*citing\s+[^,]+,)?\s+(?:has |have )?(?:also )?(?:reported|claimed|said|reports|says|claims|revealed|wrote)\s+(?:that\s+)?", re.I)
+_TRAIL_ATTR = re.compile(
+    r",\s*(?:according to|as reported by|citing|reported|said|sources said|officials said)\b[^.;]*(?=[.!?]?[\"'”’]?$)", re.I)
+_LEADERS = re.compile(
+    r"^(?:(?:yet|still|however|meanwhile|moreover|furthermore|additionally|also|in addition|indeed|"
+    r"notably|separately|similarly|likewise|instead|domestically|internationally|publicly|privately|"
+    r"in particular|for now|for its part|for his part|for her part|on the other hand|in response|"
+    r"in turn|at the same time|in a statement|in recent \w+(?: \w+)?|earlier|later|previously|"
+    r"so far|overall|thus|therefore|then|now)\s*,\s*)+", re.I)
+_SUBORD = re.compile(
+    r"^(?:in|on|at|during|after|before|since|while|although|though|as|when|despite|following|amid|"
+    r"over|with|without|under|by|if|unless|because|given|just|adding|speaking|asked|in the face of|"
+    r"according|for|from|within|throughout|until|upon|once|ahead of|in a|in an|in the)\b", re.I)
+_HEDGES = re.compile(r"\b(?:reportedly|allegedly|apparently|purportedly|reported(?:ly)? to have)\s+", re.I)
+
+
+def strip_lead(sentence: str) -> str:
+    """Remove leading discourse words, attribution frames ("According to X, ...", "X, citing Y,
+    claimed that ...") and leading adverbial phrases ("During the call, ...")."""
+    s = sentence.strip()
+    for _ in range(4):
+        before = s
+        s = _LEADERS.sub("", s)
+        s = _LEAD_ATTR.sub("", s)
+        m = _OUTLET_FRAME.match(s)
+        if m and _looks_like_source(m.group("who")):
+            s = s[m.end():]
+        if _SUBORD.match(s):
+            # skip an introductory phrase up to its comma, if a main clause follows
+            depth, cut = 0, -1
+            for i, ch in enumerate(s):
+                if ch in "([":
+                    depth += 1
+                elif ch in ")]":
+                    depth -= 1
+                elif ch == "," and depth == 0:
+                    cut = i
+                    break
+            if 0 < cut < len(s) * 0.8 and len(s[cut + 1:].split()) >= 4:
+                s = s[cut + 1:].strip()
+        if s == before:
+            break
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _looks_like_source(who: str) -> bool:
+    from .sources import classify  # local: avoid a cycle
+    return classify(who) in ("outlet", "anonymous") or bool(re.search(r"\b(?:reports?|sources?)\b", who, re.I))
+
+
+def strip_trailing_attribution(s: str) -> str:
+    return _TRAIL_ATTR.sub("", s)
+
+
+def summarize(sentence: str, max_words: int = 40) -> str:
+    """A faithful, shorter statement: lead-in, attribution and hedges trimmed."""
+    s = strip_trailing_attribution(strip_lead(sentence))
+    s = _HEDGES.sub("", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    words = s.split()
+    if len(words) > max_words:
+        cut = " ".join(words[:max_words])
+        # prefer a clause boundary in the second half
+        idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
+        s = (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+    if s and s[-1] not in ".!?…\"'”’":
+        s += "."
+    return s[:1].upper() + s[1:]
+
+
+# words that are verbs or plural nouns: a verb only when what follows looks like an object
+AMBIGUOUS = {"states", "reports", "report", "notes", "claims", "claim", "calls", "call", "views", "view",
+             "attacks", "strikes", "plans", "fears", "hopes", "worries", "orders", "signs", "offers", "marks",
+             "remains", "remain", "trace", "make", "makes", "made", "signals", "demands", "backs", "meets",
+             "visits", "threatens", "supports", "welcomes", "warns", "tells", "comes", "goes", "faces",
+             "underscore", "reflect", "want", "seek", "say", "tell", "believe"}
+_OBJ_START = {"to", "that", "a", "an", "the", "his", "her", "its", "their", "for", "on", "up", "out",
+              "back", "this", "these", "those", "any", "no", "all", "it", "them", "him", "us", "with", "of",
+              "as", "amid", "after", "under", "from", "in", "at"}
+
+
+def subject_zone(clause: str) -> tuple[str, str]:
+    """Split a clause into (subject, rest) at its first finite verb (a rough, fast rule)."""
+    toks = clause.split()
+    for i, t in enumerate(toks):
+        w = re.sub(r"[^\w'-]", "", fold(t)).lower()
+        if i == 0 or not w:
+            continue
+        if w in AMBIGUOUS and not t.endswith(","):
+            nxt = re.sub(r"[^\w'-]", "", fold(toks[i + 1])).lower() if i + 1 < len(toks) else ""
+            if nxt not in _OBJ_START and not nxt.endswith("ly"):
+                continue
+        elif w in AMBIGUOUS:
+            continue
+        if w in AUX or w in STANCE:
+            # "The plan, confirmed by X," : a participle after a comma is not the main verb
+            if toks[i - 1].endswith(",") and w.endswith("ed") and i + 1 < len(toks) and toks[i + 1] == "by":
+                continue
+            return " ".join(toks[:i]), " ".join(toks[i:])
+        if w.endswith("ly"):
+            continue
+    return clause, ""

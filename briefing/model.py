@@ -1,0 +1,239 @@
+"""The briefing/1 document: write it as YAML, read it back, validate every field.
+
+The document is a plain dict (what YAML gives); `validate` lists every problem with its path
+in the document (``chronology[3].date: not a date``) so an analyst who edited the file by hand
+can fix them all at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .errors import BriefingError, ValidationError
+
+SCHEMA = "briefing/1"
+PRECISIONS = ("day", "month", "year")
+CITE_KINDS = ("outlet", "official", "anonymous", "other")
+_DATE_RX = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_repr(dumper, data):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_repr)
+
+
+def dump_yaml(doc: dict) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file next to ``path`` and rename it over: no half-written file."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BriefingError("output folder does not exist", folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save_briefing(doc: dict, path) -> None:
+    problems = validate(doc)
+    if problems:
+        raise ValidationError(problems, path)
+    write_atomic(Path(path), dump_yaml(doc).encode("utf-8"))
+
+
+def load_briefing(path) -> dict:
+    """Read and validate a briefing/1 file; raises ValidationError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BriefingError("no such briefing file", path)
+    except (OSError, UnicodeDecodeError) as e:
+        raise BriefingError(f"cannot read briefing file ({e})", path)
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise BriefingError(f"{where}not valid YAML ({getattr(e, 'problem', None) or e})", path)
+    if not isinstance(doc, dict):
+        raise ValidationError(["(top): expected a mapping with schema: briefing/1"], path)
+    doc = normalize(doc)
+    problems = validate(doc)
+    if problems:
+        raise ValidationError(problems, path)
+    return doc
+
+
+def _date_str(v):
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:04d}"
+    return v
+
+
+def normalize(doc: dict) -> dict:
+    """YAML reads unquoted dates as dates and years as ints: bring them back to strings."""
+    for k in ("as_of",):
+        if k in doc:
+            doc[k] = _date_str(doc[k])
+    for a in doc.get("articles") or []:
+        if isinstance(a, dict) and "published" in a:
+            a["published"] = _date_str(a["published"])
+        if isinstance(a, dict) and "id" in a and isinstance(a["id"], (int, float)):
+            a["id"] = str(a["id"])
+    for e in doc.get("chronology") or []:
+        if isinstance(e, dict) and "date" in e:
+            e["date"] = _date_str(e["date"])
+    return doc
+
+
+def _is_date(s, rx=_DATE_RX["day"]) -> bool:
+    if not isinstance(s, str) or not re.fullmatch(rx, s):
+        return False
+    parts = [int(x) for x in s.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        return True
+    except ValueError:
+        return False
+
+
+def _str_list(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def validate(doc: dict) -> list[str]:
+    """Every problem in a briefing/1 document, each prefixed with its path."""
+    p: list[str] = []
+    if doc.get("schema") != SCHEMA:
+        p.append(f"schema: expected '{SCHEMA}', got {doc.get('schema')!r}")
+    if not isinstance(doc.get("title"), str) or not doc.get("title", "").strip():
+        p.append("title: expected a non-empty string")
+    if doc.get("as_of") is not None and not _is_date(doc.get("as_of")):
+        p.append(f"as_of: not a date (YYYY-MM-DD): {doc.get('as_of')!r}")
+    ids: set[str] = set()
+    arts = doc.get("articles")
+    if not isinstance(arts, list):
+        p.append("articles: expected a list")
+        arts = []
+    for i, a in enumerate(arts):
+        w = f"articles[{i}]"
+        if not isinstance(a, dict):
+            p.append(f"{w}: expected a mapping")
+            continue
+        if not isinstance(a.get("id"), str) or not a.get("id"):
+            p.append(f"{w}.id: expected a non-empty string")
+        elif a["id"] in ids:
+            p.append(f"{w}.id: duplicate id {a['id']!r}")
+        else:
+            ids.add(a["id"])
+        if not isinstance(a.get("title"), str):
+            p.append(f"{w}.title: expected a string")
+        if a.get("outlet") is not None and not isinstance(a.get("outlet"), str):
+            p.append(f"{w}.outlet: expected a string or null")
+        if a.get("published") is not None and not _is_date(a.get("published")):
+            p.append(f"{w}.published: not a date (YYYY-MM-DD): {a.get('published')!r}")
+        cites = a.get("cites", [])
+        if not isinstance(cites, list):
+            p.append(f"{w}.cites: expected a list")
+            cites = []
+        for j, c in enumerate(cites):
+            if not isinstance(c, dict) or not isinstance(c.get("name"), str) or not c.get("name"):
+                p.append(f"{w}.cites[{j}].name: expected a non-empty string")
+            elif c.get("kind") not in CITE_KINDS:
+                p.append(f"{w}.cites[{j}].kind: expected one of {', '.join(CITE_KINDS)}, got {c.get('kind')!r}")
+
+    def check_sources(where, v):
+        if not _str_list(v) or not v:
+            p.append(f"{where}.sources: expected a non-empty list of article ids")
+            return
+        for s in v:
+            if s not in ids:
+                p.append(f"{where}.sources: unknown article id {s!r}")
+
+    actors = doc.get("actors")
+    if not isinstance(actors, list):
+        p.append("actors: expected a list")
+        actors = []
+    for i, a in enumerate(actors):
+        w = f"actors[{i}]"
+        if not isinstance(a, dict) or not isinstance(a.get("name"), str) or not a.get("name"):
+            p.append(f"{w}.name: expected a non-empty string")
+            continue
+        pos = a.get("positions") or []
+        if not isinstance(pos, list):
+            p.append(f"{w}.positions: expected a list")
+            continue
+        for j, x in enumerate(pos):
+            wj = f"{w}.positions[{j}]"
+            if not isinstance(x, dict):
+                p.append(f"{wj}: expected a mapping")
+                continue
+            for k in ("summary", "quote"):
+                if not isinstance(x.get(k), str) or not x.get(k).strip():
+                    p.append(f"{wj}.{k}: expected a non-empty string")
+            check_sources(wj, x.get("sources"))
+    chron = doc.get("chronology")
+    if not isinstance(chron, list):
+        p.append("chronology: expected a list")
+        chron = []
+    for i, e in enumerate(chron):
+        w = f"chronology[{i}]"
+        if not isinstance(e, dict):
+            p.append(f"{w}: expected a mapping")
+            continue
+        prec = e.get("precision")
+        if prec not in PRECISIONS:
+            p.append(f"{w}.precision: expected one of day, month, year, got {prec!r}")
+        d = e.get("date")
+        if d is not None:
+            if prec in PRECISIONS and not _is_date(d, _DATE_RX[prec]):
+                p.append(f"{w}.date: not a date for precision {prec} "
+                         f"(expected {'YYYY-MM-DD' if prec == 'day' else 'YYYY-MM' if prec == 'month' else 'YYYY'}): {d!r}")
+            elif prec not in PRECISIONS and not any(_is_date(d, r) for r in _DATE_RX.values()):
+                p.append(f"{w}.date: not a date: {d!r}")
+        if not isinstance(e.get("year_inferred", False), bool):
+            p.append(f"{w}.year_inferred: expected true or false")
+        for k in ("span", "summary"):
+            if not isinstance(e.get(k), str) or not e.get(k).strip():
+                p.append(f"{w}.{k}: expected a non-empty string")
+        check_sources(w, e.get("sources"))
+        if not _str_list(e.get("flags", [])):
+            p.append(f"{w}.flags: expected a list of strings")
+    bluf = doc.get("bluf", [])
+    if not isinstance(bluf, list):
+        p.append("bluf: expected a list")
+        bluf = []
+    for i, b in enumerate(bluf):
+        if not isinstance(b, dict) or not isinstance(b.get("text"), str) or not b.get("text").strip():
+            p.append(f"bluf[{i}].text: expected a non-empty string")
+        elif "sources" in b:
+            check_sources(f"bluf[{i}]", b.get("sources"))
+    return p

@@ -1,0 +1,187 @@
+"""Text handling: web boilerplate, blocks (headings, paragraphs, bullets) and sentences.
+
+Nothing here knows about any particular article: the rules are those of news English.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+@lru_cache(maxsize=None)
+def data_file(name: str):
+    """A YAML file from briefing/data (general data: outlets, boilerplate, words)."""
+    with resources.files("briefing.data").joinpath(name).open("r", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def fold_ws(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# ---------------------------------------------------------------- boilerplate
+
+_URL = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.I)
+_SLUG = re.compile(r"^/?[a-z0-9]+(?:[-_][a-z0-9]+){2,}(?:\.html?|/)?$")
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_patterns():
+    pats = data_file("boilerplate.yaml")["line_patterns"]
+    return [re.compile(p, re.I) for p in pats]
+
+
+def is_boilerplate(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if _URL.match(s) or _SLUG.match(s):
+        return True
+    return any(p.search(s) for p in _boilerplate_patterns())
+
+
+# ---------------------------------------------------------------- blocks
+
+_BULLET = re.compile(r"^\s*(?:[•●▪◦‣·*\-–—]|\d{1,2}[.)])\s+")
+_TERMINAL = re.compile(r"""[.!?:;…]["'”’»)\]]*$""")
+
+
+@dataclass
+class Block:
+    kind: str      # heading | paragraph | bullet
+    text: str
+
+
+def looks_like_heading(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 120 or _TERMINAL.search(s):
+        return False
+    words = s.split()
+    if len(words) > 16:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps / len(words) >= 0.5 or len(words) <= 6
+
+
+def split_blocks(body: str) -> list[Block]:
+    """Paragraphs (blank-line separated, hard line breaks joined), headings and bullets.
+
+    A line ending without final punctuation, alone in its paragraph, is a heading; a line
+    ending without final punctuation inside a paragraph is a hard wrap and is joined.
+    """
+    blocks: list[Block] = []
+    for para in re.split(r"\n\s*\n", body):
+        lines = [ln.rstrip() for ln in para.split("\n") if ln.strip()]
+        lines = [ln for ln in lines if not is_boilerplate(ln)]
+        if not lines:
+            continue
+        if len(lines) == 1 and looks_like_heading(lines[0]) and not _BULLET.match(lines[0]):
+            blocks.append(Block("heading", fold_ws(lines[0])))
+            continue
+        buf: list[str] = []
+
+        def flush():
+            if buf:
+                blocks.append(Block("paragraph", fold_ws(" ".join(buf))))
+                buf.clear()
+
+        for ln in lines:
+            if _BULLET.match(ln):
+                flush()
+                blocks.append(Block("bullet", fold_ws(_BULLET.sub("", ln, count=1))))
+            elif blocks and blocks[-1].kind == "bullet" and not buf and ln.startswith((" ", "\t")):
+                blocks[-1].text = fold_ws(blocks[-1].text + " " + ln)
+            else:
+                buf.append(ln.strip())
+        flush()
+    return blocks
+
+
+# ---------------------------------------------------------------- sentences
+
+_TITLES = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm",
+    "cmdr", "gov", "sen", "rep", "rev", "fr", "st", "sr", "jr", "hon", "amb", "pres", "supt",
+    "insp", "brig", "mt", "ft", "no", "nos", "vol", "art", "sec", "fig", "approx", "vs", "cf",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+_COMPANY = {"inc", "ltd", "co", "corp", "plc", "llc", "etc", "al"}
+# words that start sentences: after an ambiguous abbreviation (U.S., Inc.) they mark a break
+_STARTERS = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we",
+    "i", "his", "her", "their", "our", "in", "on", "at", "but", "and", "or", "yet", "so", "if",
+    "when", "while", "after", "before", "as", "however", "meanwhile", "still", "there", "some",
+    "many", "most", "both", "all", "no", "not", "for", "with", "by", "from", "since", "during",
+    "despite", "although", "though", "such", "according", "officials", "analysts", "experts",
+    "critics", "what", "why", "how", "who", "where", "one", "two", "three", "several", "later",
+    "earlier", "also", "instead", "then", "last", "next", "further", "moreover", "indeed",
+}
+
+_CAND = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w])""")
+
+
+def _prev_token(text: str, end: int) -> str:
+    m = re.search(r"(\S+)$", text[:end])
+    return m.group(1) if m else ""
+
+
+def _is_break(text: str, m: re.Match) -> bool:
+    punct, closer = m.group(1), m.group(2)
+    nxt = text[m.end():]
+    nword = re.match(r"""["'“‘«(\[]?([\w'’-]+)""", nxt)
+    nw = nword.group(1) if nword else ""
+    if not nw:
+        return False
+    if punct != ".":                       # ? ! … : break unless the next word is lowercase
+        return not nw[:1].islower()
+    if closer:                             # ." or .) : a closed quote or bracket ends here
+        return not nw[:1].islower()
+    if nw[:1].islower():
+        return False
+    prev = _prev_token(text, m.start(1) + 1)
+    core = prev.rstrip(".").lstrip("\"'“‘(«[")
+    low = core.lower()
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", core + ".") and len(core) <= 1:
+        return False                       # an initial: "J. Smith"
+    if re.fullmatch(r"(?:[A-Za-z]\.){1,}[A-Za-z]", core):
+        # an acronym with dots (U.S., U.N., e.g.): a break only before a sentence starter
+        return nw.lower() in _STARTERS and nw not in ("US",)
+    if len(core) == 1 and core.isalpha() and core.isupper():
+        return False
+    if low in _TITLES:
+        return False
+    if low in _COMPANY:
+        return nw.lower() in _STARTERS
+    if re.fullmatch(r"\d+", core) and nw[:1].isdigit():
+        return False
+    return True
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; survives abbreviations, initials, quotes, decimals."""
+    text = fold_ws(text)
+    out, start = [], 0
+    for m in _CAND.finditer(text):
+        if _is_break(text, m):
+            cut = m.end(2)
+            s = text[start:cut].strip()
+            if s:
+                out.append(s)
+            start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def normalize_quotes(s: str) -> str:
+    """For matching only (never for output): NFKC, straight quotes, ASCII hyphens."""
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"[\u2018\u2019\u02bc]", "'", s)
+    s = re.sub(r"[\u201c\u201d]", '"', s)
+    return re.sub(r"[\u2010\u2011\u2012\u2013]", "-", s)
