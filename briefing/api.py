@@ -44,6 +44,7 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
     sources = [Path(s) for s in sources]
     project = resolve_project(sources, config)
     doc = extract(sources, as_of=as_of, log=log, project=project)
+    base = project.base or (sources[0] if sources[0].is_dir() else sources[0].parent)
     figures = render(doc, out, layout=layout or project.layout, locale=locale or project.locale,
-                     project_base=project.base)
+                     project_base=base)
     return doc, figures

@@ -10,6 +10,7 @@ import sys
 
 from . import __version__
 from .config import Actor, Project
+from .extract.common import strength
 from .extract.chronology import build_chronology, infer_anchor, overlap
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
@@ -29,7 +30,7 @@ def sourcing_line(quote: str, sources: list[str]) -> str:
     elif others:
         parts.append(", ".join(dict.fromkeys(others)))
     else:
-        parts.append("unattributed in text")
+        parts.append("the article's own reporting")
     n = len(dict.fromkeys(sources))
     parts.append(f"{n} article{'s' if n != 1 else ''}")
     return " · ".join(parts)
@@ -44,24 +45,35 @@ def _merge_positions(items) -> list[dict]:
                 break
         else:
             merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
-                           "_order": (p.article, p.sentence)})
-    merged.sort(key=lambda m: (-len(m["sources"]), m["_order"]))
+                           "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
+    merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
     for m in merged:
         m["sourcing"] = sourcing_line(m["quote"], m["sources"])
-        del m["_order"]
+        del m["_order"], m["_strength"]
     return merged
+
+
+def _short(text: str, words: int = 32) -> str:
+    w = text.split()
+    if len(w) <= words:
+        return text
+    cut = " ".join(w[:words])
+    idx = max(cut.rfind(", "), cut.rfind("; "))
+    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
 
 
 def _bluf(actors: list[dict], chronology: list[dict], limit: int = 5) -> list[dict]:
     points = []
-    ranked = sorted((a for a in actors if a["positions"]), key=lambda a: -len(a["positions"]))
+    ranked = sorted((a for a in actors if a["positions"]),
+                    key=lambda a: (-len(a["positions"][0]["sources"]), -strength(a["positions"][0]["quote"]),
+                                   -len(a["positions"])))
     for a in ranked[: limit - 1]:
         p = a["positions"][0]
-        points.append({"text": p["summary"], "actor": a["name"], "sources": list(p["sources"])})
+        points.append({"text": _short(p["summary"]), "actor": a["name"], "sources": list(p["sources"])})
     dated = [e for e in chronology if e["date"] and "anomaly" not in e["flags"] and e["precision"] != "year"]
     if dated:
         last = max(dated, key=lambda e: str(e["date"]))
-        points.append({"text": last["summary"], "date": last["date"], "sources": list(last["sources"])})
+        points.append({"text": _short(last["summary"]), "date": last["date"], "sources": list(last["sources"])})
     return points[:limit]
 
 

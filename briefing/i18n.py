@@ -51,6 +51,8 @@ LABELS_EN = {
     "none": "None",
     "contents": "Contents",
     "positions_count": "positions",
+    "actors": "actors",
+    "events": "dated events",
     "inferred_title": "title taken from the first sentence",
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -110,7 +111,11 @@ def _typst_error(e: Exception, layout: Layout) -> LayoutError:
     m = re.search(r"┌─ (\S+?):(\d+):(\d+)", diag)
     if m:
         f = m.group(1)
-        where = f"{layout.folder / f.lstrip('/')}:{m.group(2)}:{m.group(3)}" if not Path(f).is_absolute() else f"{f}:{m.group(2)}:{m.group(3)}"
+        cand = Path(os.path.normpath(layout.folder.parent / f)) if not Path(f).is_absolute() else Path(f)
+        if not cand.is_file():
+            rooted = Path(os.path.normpath("/" + f))
+            cand = rooted if rooted.is_file() else layout.folder / Path(f).name
+        where = f"{cand}:{m.group(2)}:{m.group(3)}"
     hint = ("; hint: " + "; ".join(hints)) if hints else ""
     return LayoutError(f"Typst error in layout '{layout.name}': {msg.strip()}{hint}", where)
 

@@ -5,11 +5,12 @@ the year (or the whole date) was inferred and from what anchor, and flags such a
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from statistics import median
 
-from .common import fold, strip_trailing_attribution
+from .common import _MID_ATTR, fold, strip_lead, strip_trailing_attribution
 from .dates import is_future, resolve, tag
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -32,7 +33,7 @@ def overlap(a: str, b: str) -> float:
 def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
     """The clause that carries the date, attribution trimmed, about 25 words at most."""
     after = sentence[end:]
-    m = re.match(r"\s*,?\s*(?:when|as|after|where)\s+", after)
+    m = re.match(r"\s*,\s*(?:when|as|after|where)\s+|\s+(?:when|where)\s+", after)
     if m:
         text = after[m.end():]
     else:
@@ -41,8 +42,12 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
         if not lead or re.fullmatch(r"(?i)(?:just|only|yet|and|but|so|however)?", lead.strip()):
             text = after.lstrip(" ,")
         else:
-            text = sentence
-    text = strip_trailing_attribution(text.strip())
+            main = strip_lead(sentence)
+            # the date sat in a leading phrase ("In a meeting in December 2025, X told Y ..."):
+            # the main clause is the event
+            text = main if sentence[start:end] not in main else strip_lead(sentence)
+    text = _MID_ATTR.sub("", strip_trailing_attribution(text.strip()))
+    text = re.sub(r"\b(?:reportedly|allegedly|apparently)\s+", "", text)
     # stop at the end of the clause that holds the event when the sentence runs on
     words = text.split()
     if len(words) > max_words:
@@ -87,7 +92,9 @@ def infer_anchor(articles) -> dt.date | None:
         for s in art.sentences:
             for men in tag(s.text):
                 if men.kind == "absolute" and men.year and men.precision in ("day", "month"):
-                    d = dt.date(men.year, men.month, men.day or 1)
+                    # a month stands for its last day: a text naming "December 2025" is not older
+                    last = calendar.monthrange(men.year, men.month)[1]
+                    d = dt.date(men.year, men.month, men.day or last)
                     if best is None or d > best:
                         best = d
     return best

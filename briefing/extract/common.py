@@ -66,7 +66,8 @@ _LEAD_ATTR = re.compile(
 _OUTLET_FRAME = re.compile(
     r"^(?P<who>[A-Z][^,]{0,60}?)(?:,\s*citing\s+[^,]+,)?\s+(?:has |have )?(?:also )?(?:reported|claimed|said|reports|says|claims|revealed|wrote)\s+(?:that\s+)?", re.I)
 _TRAIL_ATTR = re.compile(
-    r",\s*(?:according to|as reported by|citing|reported|said|sources said|officials said)\b[^.;]*(?=[.!?]?[\"'”’]?$)", re.I)
+    r",\s*(?:according to|as reported by|reported by|citing|(?:[\w.'-]+\s+){0,4}(?:said|reported|confirmed|told \w+))\b"
+    r"[^,;]{0,80}(?:,\s*(?:which|who)\s+cited[^,;]{0,60})?(?=[.!?]?[\"'”’]?$)", re.I)
 _LEADERS = re.compile(
     r"^(?:(?:yet|still|however|meanwhile|moreover|furthermore|additionally|also|in addition|indeed|"
     r"notably|separately|similarly|likewise|instead|domestically|internationally|publicly|privately|"
@@ -118,9 +119,36 @@ def strip_trailing_attribution(s: str) -> str:
     return _TRAIL_ATTR.sub("", s)
 
 
+_MID_ATTR = re.compile(r",\s*(?:as\s+)?(?:first\s+)?(?:reported|confirmed|cited|revealed|quoted)\s+by\s+[^,;]{1,60},", re.I)
+
+STRONG = {"told", "tells", "warned", "warns", "urged", "urges", "refused", "refuses", "rejected", "rejects",
+          "supported", "supports", "backed", "insisted", "insists", "called", "calls", "demanded", "demands",
+          "wants", "plans", "threatened", "threatens", "agreed", "promised", "pledged", "vowed", "launched",
+          "announced", "confirmed", "stated", "stressed", "emphasized", "emphasised", "argued", "persuading",
+          "preparing", "seeking", "offered", "proposed", "approved", "ordered", "struck", "attacked",
+          "deployed", "alerted", "continues", "voiced", "met", "engaged", "stepped", "indicated", "believes"}
+
+
+def strength(sentence: str) -> int:
+    """How much a sentence states a position: a strong verb of stating, wanting or acting
+    scores high; a copula or evaluative passive ("has been a subject of") scores low."""
+    main = strip_lead(sentence)
+    subj, rest = subject_zone(main)
+    words = [re.sub(r"[^\w-]", "", w).lower() for w in rest.split()[:5]]
+    score = 0
+    if any(w in STRONG for w in words):
+        score += 2
+    if words and words[0] in ("is", "are", "was", "were") or " ".join(words[:2]) in ("has been", "have been"):
+        score -= 2 if not any(w in STRONG for w in words) else 0
+    if re.search(r"\b(?:according to|citing|reported|said|told)\b", sentence, re.I):
+        score += 1
+    return score
+
+
 def summarize(sentence: str, max_words: int = 40) -> str:
     """A faithful, shorter statement: lead-in, attribution and hedges trimmed."""
     s = strip_trailing_attribution(strip_lead(sentence))
+    s = _MID_ATTR.sub("", s)
     s = _HEDGES.sub("", s)
     s = re.sub(r"\s+", " ", s).strip()
     words = s.split()
