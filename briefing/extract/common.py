@@ -90,7 +90,7 @@ def strip_lead(sentence: str) -> str:
         s = _LEADERS.sub("", s)
         s = _LEAD_ATTR.sub("", s)
         m = _OUTLET_FRAME.match(s)
-        if m and _looks_like_source(m.group("who")):
+        if m and (_looks_like_source(m.group("who")) or re.search(r",\s*citing\b", m.group(0), re.I)):
             s = s[m.end():]
         if _SUBORD.match(s):
             # skip an introductory phrase up to its comma, if a main clause follows
