@@ -18,10 +18,10 @@ from .extract.sources import article_cites, cites_in
 SCHEMA = "briefing/1"
 
 
-def sourcing_line(quote: str, sources: list[str]) -> str:
+def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None) -> str:
     """"NBC News, citing anonymous sources · 2 articles": who the sentence credits, and how many
-    articles carry the item."""
-    cites = cites_in(quote, 0)
+    articles carry the item. ``known``: the cite names kept for the article (filters noise)."""
+    cites = [c for c in cites_in(quote, 0) if known is None or c.name.lower() in known]
     outlets = [c.name for c in cites if c.kind == "outlet"]
     others = [c.name for c in cites if c.kind != "outlet"]
     parts = []
@@ -36,7 +36,7 @@ def sourcing_line(quote: str, sources: list[str]) -> str:
     return " · ".join(parts)
 
 
-def _merge_positions(items) -> list[dict]:
+def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
     merged: list[dict] = []
     for p in items:
         for m in merged:
@@ -48,7 +48,7 @@ def _merge_positions(items) -> list[dict]:
                            "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
     merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
     for m in merged:
-        m["sourcing"] = sourcing_line(m["quote"], m["sources"])
+        m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]))
         del m["_order"], m["_strength"]
     return merged
 
@@ -95,7 +95,9 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
     for art in articles:
         for p in positions_in(art, matcher):
             found[p.actor].append(p)
-    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name])}
+    cites = {a.id: article_cites(a.sentences) for a in articles}
+    known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
+    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known)}
               for a in actors_cfg]
     chronology = build_chronology(articles, anchor)
     doc = {
@@ -115,7 +117,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
             "published": a.published.isoformat() if a.published else None,
             "url": a.url,
             "author": a.author,
-            "cites": [{k: v for k, v in c.items() if k != "sentences" and v is not None} for c in article_cites(a.sentences)],
+            "cites": [{k: v for k, v in c.items() if k != "sentences" and v is not None} for c in cites[a.id]],
         } for a in articles],
         "actors": actors,
         "chronology": chronology,

@@ -83,6 +83,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     keywords = [a["name"] for a in doc.get("actors") or []]
     return {
         "title": doc.get("title") or "Briefing",
+        "short_title": _shorten(doc.get("title") or "Briefing", 48),
         "organisation": org,
         "marking": settings.get("marking") if doc.get("marking") in (None, "") else doc.get("marking"),
         "as_of": format_by_precision(as_of, "day", loc) if as_of else lab["undated"],
@@ -96,6 +97,13 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                    "positions": sum(len(a["positions"]) for a in actors), "events": len(chron)},
         "settings": settings,
     }
+
+
+def _shorten(text: str, n: int) -> str:
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
+    return cut + "…"
 
 
 def _differs(summary: str, quote: str) -> bool:
