@@ -17,7 +17,8 @@ from .config import parse_date
 from .errors import SourceError
 from .text import Block, fold_ws, is_boilerplate, looks_like_heading, split_blocks, split_sentences
 
-SUPPORTED = {".txt", ".md", ".markdown"}
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
+HTML = {".html", ".htm"}
 FRONT_MATTER_KEYS = {"title", "outlet", "url", "published", "author", "language", "id"}
 _HEADLINE_PREFIX = re.compile(r"^(?:breaking(?: news)?|exclusive|update[d]?|live|analysis|opinion|watch)\s*[:|–—-]\s*", re.I)
 
@@ -63,6 +64,38 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[m.end():]
 
 
+def _from_html(html: str, path: Path) -> tuple[dict, str]:
+    """A saved web page: body text and metadata (title, site name, date, author) taken with
+    trafilatura, a maintained extractor made for news pages (boilerplate, menus and comments
+    are left out by it)."""
+    try:
+        import trafilatura
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise SourceError(f"reading .html needs trafilatura ({e})", path)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_precision=True)
+    except Exception as e:  # the extractor's own parse errors
+        raise SourceError(f"cannot extract an article from this HTML ({e})", path)
+    if doc is None:
+        raise SourceError("no article text found in this HTML page", path)
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta = {k: d.get(src) for k, src in (("title", "title"), ("outlet", "sitename"), ("published", "date"),
+                                          ("author", "author"), ("url", "url"), ("language", "language"))
+            if d.get(src)}
+
+    lines = [ln.strip() for ln in (d.get("text") or "").split("\n") if ln.strip()]
+    if lines and meta.get("title") and lines[0] == meta["title"]:
+        lines = lines[1:]
+    body = "\n\n".join(lines)
+    if meta.get("published"):
+        try:
+            meta["published"] = parse_date(str(meta["published"])[:10])
+        except ValueError:
+            meta.pop("published")
+    return meta, body
+
+
 def _check_meta(meta: dict, path: Path) -> dict:
     problems, out = [], {}
     for k, v in meta.items():
@@ -97,7 +130,10 @@ def load_article(path: Path) -> Article:
     if "\x00" in text:
         raise SourceError("looks like a binary file, not text", path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, body = _split_front_matter(text, path)
+    if path.suffix.lower() in HTML:
+        meta, body = _from_html(text, path)
+    else:
+        meta, body = _split_front_matter(text, path)
     meta = _check_meta(meta, path)
 
     blocks = split_blocks(body)

@@ -89,7 +89,14 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
     if anchor is None:
         anchor = max((a.published for a in articles if a.published), default=None)
         anchor_source = "published" if anchor else "none"
-    actors_cfg: list[Actor] = project.actors or []
+    from .actors import complete_actors, learn_people, pick_actors
+    if project.actors:
+        actors_cfg: list[Actor] = complete_actors(project.actors)
+    else:
+        actors_cfg = pick_actors(articles)
+        log("no actors in the project file; picked from the articles: "
+            + (", ".join(a.name for a in actors_cfg) or "none found"))
+    actors_cfg = learn_people(articles, actors_cfg)
     matcher = ActorMatcher(actors_cfg)
     found = {a.name: [] for a in actors_cfg}
     for art in articles:
