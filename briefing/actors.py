@@ -140,7 +140,7 @@ def pick_actors(articles, limit: int = 6) -> list[Actor]:
                 speaks[g] += speaks.pop(m, 0)
                 mentions[g] += mentions.pop(m, 0)
     ranked = sorted((n for n in speaks if speaks[n] > 0), key=lambda n: (-speaks[n], -mentions[n], n))
-    floor = 2 if sum(speaks.values()) >= 10 else 1
-    chosen = [n for n in ranked if speaks[n] >= floor or mentions[n] >= 5][:limit]
+    # one statement is enough for an actor the set keeps naming; a passing mention is not
+    chosen = [n for n in ranked if speaks[n] >= 2 or mentions[n] >= 3][:limit]
     by_name = {e["name"]: e for e in entries}
     return [Actor(n, list(by_name[n]["aliases"])) for n in chosen]

@@ -17,20 +17,59 @@ SCORER = SHARED / "eval" / "score.py"
 GOLD = SHARED / "gold" / "seeds.yaml"
 
 
-@pytest.fixture(scope="module")
-def seed_score(tmp_path_factory):
-    if not (SCORER.is_file() and GOLD.is_file()):
+FIXTURE = SEEDS.parent / "tests" / "fixtures" / "blacksea"
+FIXTURE_GOLD = SEEDS.parent / "tests" / "fixtures" / "blacksea.gold.yaml"
+
+
+def score(src, gold, tmp) -> dict:
+    if not SCORER.is_file() or not gold.is_file():
         if os.environ.get("BRIEFING_REQUIRE_GOLD"):
-            pytest.fail(f"scorer or gold file missing: {SCORER}, {GOLD}")
+            pytest.fail(f"scorer or gold file missing: {SCORER}, {gold}")
         pytest.skip("../shared (scorer and gold file) is not beside this checkout")
     from click.testing import CliRunner
-    out = tmp_path_factory.mktemp("gold") / "seeds.yaml"
-    res = CliRunner().invoke(cli, ["extract", str(SEEDS), "-o", str(out)])
+    out = tmp / "extracted.yaml"
+    res = CliRunner().invoke(cli, ["extract", str(src), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    r = subprocess.run([sys.executable, str(SCORER), str(out), str(GOLD), "--json"],
+    r = subprocess.run([sys.executable, str(SCORER), str(out), str(gold), "--json"],
                        capture_output=True, text=True, check=True)
     assert "Traceback" not in r.stderr
     return json.loads(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def seed_score(tmp_path_factory):
+    return score(SEEDS, GOLD, tmp_path_factory.mktemp("gold"))
+
+
+def _without_project(folder, tmp):
+    import shutil
+    dst = tmp / "bare"
+    dst.mkdir()
+    for f in folder.iterdir():
+        if f.is_file() and f.name != "briefing.yaml":
+            shutil.copy(f, dst / f.name)
+    return dst
+
+
+@pytest.mark.parametrize("with_project", [True, False], ids=["project-file", "no-project-file"])
+def test_second_set_other_story_other_actors(tmp_path, with_project):
+    src = FIXTURE if with_project else _without_project(FIXTURE, tmp_path)
+    m = score(src, FIXTURE_GOLD, tmp_path)
+    notes = m["notes"]
+    m = m["metrics"]
+    assert m["events_recall"] >= 0.85 and m["events_unexpected"] <= 1 and m["events_dated_unresolvable"] == 0, notes
+    assert m["outlets_recall"] == 1.0 and m["outlets_unexpected"] == 0, notes
+    assert m["cites_recall"] >= 0.8, notes
+    assert m["actors_covered"] == "5/5", notes
+    assert m["positions_precision"] >= 0.9 and m["positions_forbidden"] == 0, notes
+    assert m["positions_recall"] >= 0.6, notes
+    assert m["boilerplate_leaks"] == 0, notes
+
+
+def test_seeds_without_project_file_still_cover_every_actor(tmp_path):
+    m = score(_without_project(SEEDS, tmp_path), GOLD, tmp_path)
+    assert m["metrics"]["actors_covered"] == "5/5", m["notes"]
+    assert m["metrics"]["positions_forbidden"] == 0
 
 
 def test_floor_every_actor_covered_no_boilerplate(seed_score):

@@ -78,3 +78,15 @@ def test_boilerplate(line, junk):
 def test_blocks_keep_paragraphs_apart():
     blocks = split_blocks("First para line one\ncontinues here.\n\nSecond para.\n")
     assert [b.text for b in blocks] == ["First para line one continues here.", "Second para."]
+
+
+def test_saved_web_page(tmp_path):
+    from .conftest import ROOT
+    art = load_article(ROOT / "tests" / "fixtures" / "blacksea" / "03_strikes.html")
+    assert art.title == "Drone strikes hit Odesa port ahead of talks"
+    assert art.outlet == "Danube Daily"
+    assert art.published == dt.date(2026 - 2, 3, 16)
+    text = " ".join(s.text for s in art.sentences)
+    assert text.startswith("Russian drones struck grain terminals in Odesa overnight")
+    for junk in ("Leave a Reply", "Log in", "All rights reserved", "Europe"):
+        assert junk not in text

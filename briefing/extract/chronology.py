@@ -34,7 +34,9 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     """The clause that carries the date, attribution trimmed, about 25 words at most."""
     after = sentence[end:]
     m = re.match(r"\s*,\s*(?:when|as|after|where)\s+|\s+(?:when|where)\s+", after)
-    if m:
+    weak_lead = re.search(r"\b(?:traces?|dates?|goes|went|go|traced|dated) back to\s*$|\b(?:began|started|begins|starts)\s+(?:on|in)?\s*$|^\W*(?:on|in)?\s*$",
+                          sentence[:start], re.I)
+    if m and weak_lead:
         text = after[m.end():]
     else:
         before = sentence[:start].rstrip()

@@ -189,10 +189,23 @@ def _shift_months(d: dt.date, n: int) -> dt.date:
     return dt.date(d.year + y, m + 1, 1)
 
 
+def clause_of(sentence: str, start: int, end: int) -> str:
+    """The clause around a date: from the punctuation before it to the punctuation after it.
+    "Turkey will host talks next week, the ministry said on Wednesday": for "on Wednesday" the
+    clause is "the ministry said on Wednesday", which is not about the future."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), sentence.rfind("—", 0, start))
+    right = len(sentence)
+    for ch in (",", ";", "—"):
+        i = sentence.find(ch, end)
+        if i != -1:
+            right = min(right, i)
+    return sentence[left + 1:right]
+
+
 def resolve(men: Mention, sentence: str, published: dt.date | None, as_of: dt.date | None) -> Resolved:
     """Resolve a mention. Absolute year-less dates use ``published`` or else ``as_of``;
     relative ones use ``published`` only and stay undated without it."""
-    future = is_future(sentence)
+    future = is_future(clause_of(sentence, men.start, men.end))
     if men.kind == "absolute":
         if men.year is not None:
             return Resolved(_fmt(men.year, men.month, men.day, men.precision), men.precision, False, None)

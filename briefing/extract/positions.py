@@ -48,7 +48,8 @@ class ActorMatcher:
 
 _PRONOUN = re.compile(r"^(?:he|she|his|her)\b", re.I)
 _REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word)\s+(?:\w+\s+)?that\s+", re.I)
-_SUB_CLAUSE = re.compile(r",\s+(?:as|while|whereas|with)\s+", re.I)
+_SUB_CLAUSE = re.compile(r",\s+(?:as|while|whereas|with|when)\s+", re.I)
+_COPULA_NP = re.compile(r"^(?:is|are|was|were)\s+(?:(?:a|an|the|one|its|their|his|her|also|still|now|not)\b|[A-Z][\w'’]*(?:'s|’s)?\s)")
 
 
 def _head_actors(subject: str, matcher: ActorMatcher) -> list[str]:
@@ -70,6 +71,8 @@ def _clause_actors(clause: str, matcher: ActorMatcher, prev: list[str]) -> tuple
         return [], False
     if COMMENTARY.search(subj):
         return [], False
+    if _COPULA_NP.match(rest):
+        return [], False           # a description ("X is Y's largest buyer"), not a stance
     if EVALUATIVE_PASSIVE.match(rest) or EVALUATIVE_PASSIVE.search(" ".join(rest.split()[:4])):
         return [], False
     if re.match(r"^(?:it|there)\b", subj.strip(), re.I):

@@ -59,7 +59,7 @@ _ANON = re.compile(r"\b(?:unnamed|anonymous|unidentified|source|sources|person|p
 _OFFICIALS = re.compile(r"\b(?:officials?|diplomats?|aides?|advisers?|advisors?|spokes(?:man|woman|person)|"
                         r"representatives?|envoys?|commanders?|ministers?|lawmakers?|legislators?|"
                         r"negotiators?|military|intelligence|security services)\b", re.I)
-_OFFICE = re.compile(r"\b(?:Office|Ministry|Department|White House|Kremlin|Pentagon|Government|Cabinet|"
+_OFFICE = re.compile(r"\b(?:[Oo]ffice|[Mm]inistry|[Gg]overnment|[Pp]residency|[Nn]avy|[Aa]rmy|Department|White House|Kremlin|Pentagon|Government|Cabinet|"
                      r"Embassy|Mission|Council|Agency|Command|Forces|Army|Navy|Presidency|Foreign Office|General Staff|"
                      r"State Department|Defen[cs]e Ministry|Spokesperson|Spokesman|Parliament|Knesset|Senate|Congress)\b")
 _MEDIA = re.compile(r"\b(?:state media|state television|state TV|state-run media|state news agency|local media|media reports?)\b", re.I)
@@ -70,7 +70,7 @@ TITLE_WORDS = {
     "head", "director", "adviser", "advisor", "national", "security", "the", "central", "command", "army",
     "navy", "air", "force", "lt.", "col.", "adm.", "admiral", "king", "crown", "prince", "emir", "sheikh",
     "mr.", "mrs.", "ms.", "dr.", "u.s.", "us", "un", "u.n.", "eu", "nato", "interior", "finance", "treasury",
-    "attorney", "justice", "speaker", "member", "mp", "opposition", "governor", "mayor", "officer", "official",
+    "attorney", "justice", "secretary-general", "un", "kremlin", "white", "house", "speaker", "member", "mp", "opposition", "governor", "mayor", "officer", "official",
 }
 
 
@@ -117,11 +117,16 @@ def person_name(phrase: str) -> tuple[str, str | None] | None:
 _SAY_STRICT = ("said|says|told|tells|claimed|confirmed|reported|revealed|noted|stated|announced|wrote|"
                "added|cautioned|warned|stressed|insisted|argued|acknowledged|indicated|suggested|explained|"
                "alleged|asserted|emphasized|emphasised|urged|disclosed|maintained|admitted|denied|declared")
-_NP = r"(?:^|(?<=, )|(?<=; ))(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'&-]*(?:\s+(?:of|and|the|for|on|al|bin|[A-Z][\w.'&-]*))*)"
+_ROLE_LEAD = ("spokesman|spokeswoman|spokesperson|minister|secretary|envoy|ambassador|president|chief|adviser|"
+              "advisor|commander|official|negotiator|leader|director|head")
+_AFTER_ROLE = "|".join(f"(?<={w} )" for w in _ROLE_LEAD.split("|"))
+_NP = r"(?:^|(?<=, )|(?<=; )|" + _AFTER_ROLE + r")(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'&-]*(?:\s+(?:of|and|the|for|on|al|bin|[A-Z][\w.'&-]*))*)"
 _LOWER_NP = (r"(?P<x>(?:(?:a|an|one|two|three|four|several|some|many|other|senior|former|unnamed|anonymous|"
              r"current|U\.S\.|US|[A-Z][a-z]+(?:an|i|ish|ese))\s+){0,5}"
-             r"(?:officials?|sources?|diplomats?|aides?|people|persons?|insiders?)"
-             r"(?:\s+familiar with (?:the |his |her |their )?\w+)?)")
+             r"(?:[A-Z][\w.-]*(?:'s)?\s+)?(?:foreign |defen[cs]e |interior |finance )?"
+             r"(?:officials?|sources?|diplomats?|aides?|people|persons?|insiders?|ministry|government|"
+             r"spokes(?:man|woman|person)|presidency|military|army|navy|police|office)"
+             r"(?:\s+(?:familiar with (?:the |his |her |their )?\w+|in [A-Z][\w-]+))?)")
 _END = r"(?=,|;|\.?[\"']?$| which | who | that | as | on )"
 
 _PATTERNS = [
