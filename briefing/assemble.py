@@ -18,9 +18,14 @@ from .extract.sources import article_cites, cites_in
 SCHEMA = "briefing/1"
 
 
-def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None) -> str:
-    """"NBC News, citing anonymous sources · 2 articles": who the sentence credits, and how many
-    articles carry the item. ``known``: the cite names kept for the article (filters noise)."""
+def _outlets_in(quote: str, known: set[str] | None) -> list[str]:
+    return [c.name for c in cites_in(quote, 0) if c.kind == "outlet" and (known is None or c.name.lower() in known)]
+
+
+def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None, reports: int | None = None) -> str:
+    """"NBC News, citing anonymous sources · 2 articles, 1 report": who the sentence credits, and
+    how many articles carry the item (and how many independent reports, when articles relay the
+    same outlet's report). ``known``: the cite names kept for the article (filters noise)."""
     cites = [c for c in cites_in(quote, 0) if known is None or c.name.lower() in known]
     outlets = [c.name for c in cites if c.kind == "outlet"]
     others = [c.name for c in cites if c.kind != "outlet"]
@@ -32,24 +37,37 @@ def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None)
     else:
         parts.append("the article's own reporting")
     n = len(dict.fromkeys(sources))
-    parts.append(f"{n} article{'s' if n != 1 else ''}")
+    count = f"{n} article{'s' if n != 1 else ''}"
+    if reports is not None and reports < n:
+        count += f", {reports} report{'s' if reports != 1 else ''}"
+    parts.append(count)
     return " · ".join(parts)
 
 
 def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
+    """Near-duplicate claims from different articles become one item; the first source holds the
+    quote, the others corroborate."""
     merged: list[dict] = []
     for p in items:
         for m in merged:
-            if p.article not in m["sources"] and overlap(m["quote"], p.quote) >= 0.6:
+            if p.article not in m["sources"] and (overlap(m["summary"], p.summary) >= 0.5 or overlap(m["quote"], p.quote) >= 0.6):
                 m["sources"].append(p.article)
+                m["_quotes"][p.article] = p.quote
                 break
         else:
             merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
+                           "_quotes": {p.article: p.quote},
                            "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
     merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
     for m in merged:
-        m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]))
-        del m["_order"], m["_strength"]
+        # articles relaying the same outlet's report count as one report
+        keys = set()
+        for aid, q in m["_quotes"].items():
+            outs = _outlets_in(q, known.get(aid))
+            keys.add(("outlet", outs[0].lower()) if outs else ("article", aid))
+        m["corroboration"] = {"articles": len(m["sources"]), "reports": len(keys)}
+        m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
+        del m["_order"], m["_strength"], m["_quotes"]
     return merged
 
 

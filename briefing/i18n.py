@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 
 from .errors import BriefingError
 
@@ -74,6 +74,11 @@ def format_by_precision(value: str | None, precision: str, locale: Locale) -> st
     if precision == "month" or len(parts) == 2:
         return format_skeleton("yMMMM", d, locale=locale)
     return format_date(d, "long", locale=locale)
+
+
+def format_range(start: str, end: str, locale: Locale) -> str:
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return format_interval(a, b, "yMMMMd", locale=locale)
 
 
 def labels(locale: Locale) -> dict:

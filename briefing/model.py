@@ -112,8 +112,10 @@ def normalize(doc: dict) -> dict:
         if isinstance(a, dict) and "id" in a and isinstance(a["id"], (int, float)):
             a["id"] = str(a["id"])
     for e in doc.get("chronology") or []:
-        if isinstance(e, dict) and "date" in e:
-            e["date"] = _date_str(e["date"])
+        if isinstance(e, dict):
+            for k in ("date", "until"):
+                if k in e:
+                    e[k] = _date_str(e[k])
     return doc
 
 
@@ -222,6 +224,8 @@ def validate(doc: dict) -> list[str]:
                          f"(expected {'YYYY-MM-DD' if prec == 'day' else 'YYYY-MM' if prec == 'month' else 'YYYY'}): {d!r}")
             elif prec not in PRECISIONS and not any(_is_date(d, r) for r in _DATE_RX.values()):
                 p.append(f"{w}.date: not a date: {d!r}")
+        if e.get("until") is not None and not _is_date(e.get("until")):
+            p.append(f"{w}.until: not a date (YYYY-MM-DD): {e.get('until')!r}")
         if not isinstance(e.get("year_inferred", False), bool):
             p.append(f"{w}.year_inferred: expected true or false")
         for k in ("span", "summary"):

@@ -17,7 +17,7 @@ from pathlib import Path
 import typst
 
 from .errors import LayoutError, RenderError
-from .i18n import format_by_precision, get_locale, labels, typst_lang
+from .i18n import format_by_precision, format_range, get_locale, labels, typst_lang
 from .layouts import Layout
 from .model import write_atomic
 
@@ -57,7 +57,10 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         actors.append({"name": a["name"], "positions": poss})
     chron, undated = [], []
     for e in doc.get("chronology") or []:
-        item = {"date": e.get("date"), "display": format_by_precision(e.get("date"), e.get("precision", "day"), loc),
+        display = format_by_precision(e.get("date"), e.get("precision", "day"), loc)
+        if e.get("until") and e.get("date") and e.get("precision") == "day":
+            display = format_range(e["date"], e["until"], loc)
+        item = {"date": e.get("date"), "display": display,
                 "precision": lab.get(e.get("precision", ""), e.get("precision", "")),
                 "year_inferred": bool(e.get("year_inferred")), "span": e.get("span", ""),
                 "summary": e.get("summary", ""), "inferred": e.get("inferred") or "",

@@ -108,3 +108,23 @@ def test_pronoun_subject_takes_previous_actor():
     art = _Art(["Rudolf met the envoy on Monday.", "He expressed a preference for a negotiated deal."])
     got = [(p.actor, p.sentence) for p in positions_in(art, ActorMatcher(ACTORS))]
     assert got == [("Ruritania", 0), ("Ruritania", 1)]
+
+
+@pytest.mark.parametrize("sentence, span, date", [
+    ("The war lasted from June 13-24, 2025, officials said.", "June 13-24, 2025", "2025-06-13"),
+    ("Talks ran 3–5 March in Geneva.", "3–5 March", "2025-03-03"),
+    ("Exports ran between July 2022 and July 2023.", "July 2022", "2022-07"),
+])
+def test_ranges(sentence, span, date):
+    got = _dates(sentence)
+    assert got[0] == (span, date)
+
+
+def test_range_keeps_its_end_in_the_chronology():
+    from briefing.extract.chronology import build_chronology
+
+    class A:
+        id, published = "r", None
+        sentences = _Art(["The war lasted from June 13-24, 2025, officials said."]).sentences
+    e = build_chronology([A], AS_OF)[0]
+    assert (e["date"], e["until"], e["span"]) == ("2025-06-13", "2025-06-24", "June 13-24, 2025")

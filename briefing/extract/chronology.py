@@ -19,8 +19,15 @@ this that these those it its their his her they he she which who whom when where
 will would could should may might can also not no into over after before about during""".split())
 
 
+def _stem(w: str) -> str:
+    for suf in ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
 def content_words(s: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2}
+    return {_stem(w.lower()) for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2}
 
 
 def overlap(a: str, b: str) -> float:
@@ -78,6 +85,7 @@ def mentions(articles, as_of: dt.date | None) -> list[dict]:
                     "sources": [art.id],
                     "flags": [] if r.date else ["undated"],
                     "inferred": r.inferred,
+                    **({"until": r.date[:8] + f"{men.day2:02d}"} if men.day2 and r.date else {}),
                     "quote": s.text,
                     "_anaphoric": men.anaphoric,
                     "_explicit_year": men.kind == "absolute" and men.year is not None,

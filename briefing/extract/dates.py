@@ -55,6 +55,7 @@ class Mention:
     unit: str | None = None
     count: int | None = None
     anaphoric: bool = False    # "the December meeting": refers back to an event told elsewhere
+    day2: int | None = None    # a range's last day ("June 13-24")
 
 
 @dataclass
@@ -73,6 +74,8 @@ def _month(s: str) -> int:
 # that overlaps an earlier one is dropped.
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(_B + r"(?P<iso>(?P<year>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<day>[0-3]\d))" + _E), "iso"),
+    (re.compile(_B + rf"{MONTH}\s+{DAY}\s*(?:[-–—]|to|through|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{YEAR})?" + _E), "range_md"),
+    (re.compile(_B + rf"{DAY}\s*(?:[-–—]|to|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+{MONTH}(?:,?\s+{YEAR})?" + _E), "range_dm"),
     (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}" + _E), "mdy"),
     (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}" + _E), "dmy"),
     (re.compile(_B + rf"{WEEKDAY}\s*\(\s*{DAY}\s+{MONTH}\s*\)"), "dm"),
@@ -116,23 +119,19 @@ def tag(sentence: str) -> list[Mention]:
     return out
 
 
-def _g(m: re.Match, name: str):
-    try:
-        return m.group(name)
-    except (IndexError, error_type()):
-        return None
-
-
-def error_type():
-    return re.error
-
-
 def _build(kind: str, m: re.Match, span: str, s: int, e: int) -> Mention | None:
     gd = m.groupdict()
     wd = WEEKDAYS.get((gd.get("weekday") or "").lower())
     if kind == "iso":
         y, mo, d = int(gd["year"]), int(gd["mo"]), int(gd["day"])
         return _valid(Mention(span, s, e, "absolute", "day", y, mo, d))
+    if kind in ("range_md", "range_dm"):
+        y = int(gd["year"]) if gd.get("year") else None
+        d1, d2 = int(gd["day"]), int(gd["day2"])
+        if d2 <= d1:
+            return None
+        men = _valid(Mention(span, s, e, "absolute", "day", y, _month(gd["month"]), d1, day2=d2))
+        return men if men and _valid(Mention(span, s, e, "absolute", "day", y, _month(gd["month"]), d2)) else None
     if kind in ("mdy", "dmy"):
         return _valid(Mention(span, s, e, "absolute", "day", int(gd["year"]), _month(gd["month"]), int(gd["day"]), weekday=wd))
     if kind in ("md", "dm"):
