@@ -125,6 +125,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
     actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known)}
               for a in actors_cfg]
     chronology = build_chronology(articles, anchor)
+    for e in chronology:
+        e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
     doc = {
         "schema": SCHEMA,
         "title": project.title,

@@ -64,6 +64,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                 "precision": lab.get(e.get("precision", ""), e.get("precision", "")),
                 "year_inferred": bool(e.get("year_inferred")), "span": e.get("span", ""),
                 "summary": e.get("summary", ""), "inferred": e.get("inferred") or "",
+                "sourcing": e.get("sourcing") or "",
                 "anomaly": "anomaly" in (e.get("flags") or []), "anomaly_reason": e.get("anomaly") or "",
                 "refs": refs(e.get("sources"))}
         (chron if e.get("date") else undated).append(item)
