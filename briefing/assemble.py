@@ -22,13 +22,19 @@ def _outlets_in(quote: str, known: set[str] | None) -> list[str]:
     return [c.name for c in cites_in(quote, 0) if c.kind == "outlet" and (known is None or c.name.lower() in known)]
 
 
+def credits(quote: str, known: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """(outlets, other sources) the sentence credits, in order, without repeats."""
+    cites = [c for c in cites_in(quote, 0) if known is None or c.name.lower() in known]
+    outlets = list(dict.fromkeys(c.name for c in cites if c.kind == "outlet"))
+    others = list(dict.fromkeys(c.name for c in cites if c.kind != "outlet"))
+    return outlets, others
+
+
 def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None, reports: int | None = None) -> str:
     """"NBC News, citing anonymous sources · 2 articles, 1 report": who the sentence credits, and
     how many articles carry the item (and how many independent reports, when articles relay the
     same outlet's report). ``known``: the cite names kept for the article (filters noise)."""
-    cites = [c for c in cites_in(quote, 0) if known is None or c.name.lower() in known]
-    outlets = [c.name for c in cites if c.kind == "outlet"]
-    others = [c.name for c in cites if c.kind != "outlet"]
+    outlets, others = credits(quote, known)
     parts = []
     if outlets:
         parts.append(", ".join(dict.fromkeys(outlets)) + (f", citing {', '.join(dict.fromkeys(others))}" if others else ""))
@@ -66,6 +72,8 @@ def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
             outs = _outlets_in(q, known.get(aid))
             keys.add(("outlet", outs[0].lower()) if outs else ("article", aid))
         m["corroboration"] = {"articles": len(m["sources"]), "reports": len(keys)}
+        outs, oth = credits(m["quote"], known.get(m["sources"][0]))
+        m["credits"] = {"outlets": outs, "others": oth}
         m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
         del m["_order"], m["_strength"], m["_quotes"]
     return merged
@@ -127,6 +135,9 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
     chronology = build_chronology(articles, anchor)
     for e in chronology:
         e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
+        outs, oth = credits(e.get("quote") or "", known.get(e["sources"][0]))
+        e["credits"] = {"outlets": outs, "others": oth}
+        e["corroboration"] = {"articles": len(e["sources"]), "reports": len(e["sources"])}
     doc = {
         "schema": SCHEMA,
         "title": project.title,

@@ -68,14 +68,39 @@ def cli():
     """
 
 
+def render_opts(f):
+    f = click.option("--pdf-standard", "standards", multiple=True, metavar="STD",
+                     help="PDF standard to meet (repeatable): a-2b, ua-1, ...; 'none' for plain PDF. "
+                          "Default: the layout's (PDF/A-2b and PDF/UA-1).")(f)
+    f = click.option("--format", "-f", "fmt", type=click.Choice(["pdf", "png", "svg"]), default="pdf", show_default=True,
+                     help="pdf, or png/svg pages for previews (one file per page: NAME-1.png, ...).")(f)
+    f = click.option("--locale", metavar="LOCALE",
+                     help="Language and date formats, e.g. en, fr, de_CH, es, ar (default: project file, then layout).")(f)
+    return f
+
+
+def _standards(values):
+    if not values:
+        return None
+    if any(v.lower() == "none" for v in values):
+        return []
+    from .layouts import STANDARDS
+    bad = [v for v in values if v not in STANDARDS]
+    if bad:
+        raise click.BadParameter(f"unknown standard {', '.join(bad)} (choose from {', '.join(sorted(STANDARDS))}, none)",
+                                 param_hint="--pdf-standard")
+    return list(values)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--output", "-o", default="briefing.pdf", show_default=True, type=click.Path(dir_okay=False),
-              help="PDF file to write (written atomically).")
+              help="File to write (written atomically).")
 @click.option("--layout", "-l", default=None, metavar="NAME|PATH",
               help="Layout name (project layouts/ first, then built-in) or folder. Default: analyst.")
+@render_opts
 @sources_opts
-def build(sources, output, layout, config, as_of, quiet):
+def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet):
     """Read articles and write the briefing PDF in one step.
 
     SOURCES are folders (their .txt/.md files are read) and/or files. With none,
@@ -86,16 +111,20 @@ def build(sources, output, layout, config, as_of, quiet):
       briefing build
       briefing build articles/ extra/note.md -o out/brief.pdf
       briefing build articles/ --layout analyst --as-of 2026-02-15 --config project.yaml
+      briefing build articles/ --layout executive --locale fr -o note-fr.pdf
+      briefing build articles/ --layout mobile --format png -o preview.png
     """
     from .api import build as do_build
     t0 = time.perf_counter()
-    doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of, log=_log(quiet))
+    doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of, log=_log(quiet),
+                        locale=locale, fmt=fmt, standards=_standards(standards))
     secs = time.perf_counter() - t0
     for w in fig["warnings"]:
         click.echo(f"warning: {w}", err=True)
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
     n_src = sum(len(a.get("cites") or []) for a in doc["articles"])
-    click.echo(f"{output}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
+    where = output if fmt == "pdf" else f"{fig['files'][0]} .. {Path(fig['files'][-1]).name}"
+    click.echo(f"{where}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
                f"{len(doc['chronology'])} chronology entries, {n_src} sources, {fig['pages']} pages, "
                f"{_size(fig['bytes'])}, {secs:.1f} s")
 
@@ -128,9 +157,10 @@ def extract(sources, output, config, as_of, quiet):
 @click.option("--output", "-o", default=None, type=click.Path(dir_okay=False),
               help="PDF file to write (default: the YAML file's name with .pdf).")
 @click.option("--layout", "-l", default="analyst", show_default=True, metavar="NAME|PATH",
-              help="Layout name or folder.")
+              help="Layout name (layouts/ next to the file first, then built-in) or folder.")
+@render_opts
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def render(briefing_file, output, layout, quiet):
+def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     """Render a briefing/1 YAML file (from `extract`, perhaps edited) to PDF.
 
     The file is validated first; every problem is listed with its place in the
@@ -140,17 +170,75 @@ def render(briefing_file, output, layout, quiet):
     Examples:
       briefing render brief.yaml -o brief.pdf
       briefing render brief.yaml --layout ./my-layout
+      briefing render brief.yaml --layout executive --locale de -o brief-de.pdf
     """
     from .api import render as do_render
+    from .i18n import get_locale
     from .model import load_briefing
     t0 = time.perf_counter()
     src = Path(briefing_file)
+    if locale:
+        get_locale(locale)
     doc = load_briefing(src)
-    out = Path(output) if output else src.with_suffix(".pdf")
-    fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent)
+    out = Path(output) if output else src.with_suffix("." + fmt)
+    fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
+                    standards=_standards(standards))
     for w in fig["warnings"]:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"{out}: {fig['pages']} pages, {_size(fig['bytes'])}, {time.perf_counter() - t0:.1f} s")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--project", "-p", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Project folder whose layouts/ is searched before the built-in layouts.")
+@click.pass_context
+def layouts(ctx, project):
+    """List layouts (project ones first, shadowing built-in ones), or scaffold a new one.
+
+    \b
+    Examples:
+      briefing layouts                         # name, origin, description
+      briefing layouts new minister --from executive
+      briefing build --layout minister
+    \b
+    A layout is a folder with layout.yaml and main.typ. layout.yaml keys:
+      name, description, audience, extends, paper, margins, fonts, accent,
+      logo, marking, marking_color, sections, limits, locale, pdf_standards
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = Path(project)
+    if ctx.invoked_subcommand:
+        return
+    from .layouts import find_layout, list_layouts
+    rows = []
+    for name, origin, folder in list_layouts(Path(project)):
+        try:
+            desc = find_layout(name, Path(project)).settings.get("description", "")
+        except BriefingError as e:
+            desc = f"(broken: {e.message})"
+        rows.append((name, origin, desc, folder))
+    width = max((len(r[0]) for r in rows), default=4)
+    for name, origin, desc, folder in rows:
+        click.echo(f"{name.ljust(width)}  {origin:<8}  {desc}")
+        click.echo(f"{' ' * width}  {'':<8}  {folder}")
+
+
+@layouts.command("new")
+@click.argument("name")
+@click.option("--from", "source", default="analyst", show_default=True, metavar="LAYOUT",
+              help="Layout to copy (name or folder).")
+@click.pass_context
+def layouts_new(ctx, name, source):
+    """Copy a layout into the project's layouts/ folder to edit.
+
+    \b
+    Examples:
+      briefing layouts new minister --from executive
+      briefing layouts -p seeds new field --from mobile
+    """
+    from .layouts import scaffold
+    dst = scaffold(name, source, ctx.obj["project"])
+    click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name}")
 
 
 def main(argv=None, prog_name="briefing"):

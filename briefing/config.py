@@ -51,6 +51,7 @@ class Project:
     layout: str = DEFAULTS["layout"]
     locale: str = DEFAULTS["locale"]
     actors: list[Actor] | None = None
+    locale_set: bool = False          # the project file names a locale
     path: Path | None = None          # the project file, when there is one
     base: Path | None = None          # folder that relative paths in it are taken from
 
@@ -97,6 +98,8 @@ def load_project(path: Path | None) -> Project:
                 problems.append(f"{key}: expected a non-empty string")
             else:
                 setattr(proj, key, data[key].strip())
+                if key == "locale":
+                    proj.locale_set = True
     if data.get("as_of") is not None:
         try:
             proj.as_of = parse_date(data["as_of"], "as_of")

@@ -1,27 +1,46 @@
-"""Localisation with Babel: dates by precision, numbers, and the labels layouts print.
+"""Localisation with Babel: dates by precision, numbers, and every label the layouts print.
 
-English labels live here for now; a gettext catalogue per language is the next step
-(the layouts issue). Dates are formatted in the locale's own long form for their precision.
+Labels come from gettext catalogues (``briefing/locales/LANG/LC_MESSAGES/briefing.po``), the
+format translators' tools read and write; the English text is the msgid. ``messages.pot`` is the
+template (regenerate it with ``python -m briefing.i18n``). Dates are formatted in the locale's
+own long form for their precision: a day, a month or a year.
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import io
+from functools import lru_cache
+from importlib import resources
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.localedata import locale_identifiers
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 
 from .errors import BriefingError
 
+DOMAIN = "briefing"
+
+# key -> English text (the msgid). Layouts read them as d.labels.KEY.
 LABELS_EN = {
     "briefing": "Briefing",
     "as_of": "As of",
-    "issued": "Issued",
     "issued_by": "Issued by",
     "dtg": "DTG",
+    "page": "Page",
     "bluf": "Bottom line up front",
     "positions": "Positions by actor",
+    "glance": "Positions at a glance",
+    "timeline": "Key events",
     "chronology": "Chronology",
     "sources": "Source notes",
+    "actor": "Actor",
+    "key_positions": "Best-sourced positions",
     "no_position": "No stated position in the sources",
     "undated": "undated",
     "unknown_outlet": "unknown outlet",
@@ -36,7 +55,6 @@ LABELS_EN = {
     "inferred_note": "Dates marked † had no year (or only a weekday) in the text; the year was inferred as noted.",
     "undated_mentions": "Relative mentions that could not be dated",
     "anomaly": "Anomaly",
-    "as_written": "as written",
     "cites": "Attributes to",
     "outlet": "Outlets",
     "official": "Officials",
@@ -44,24 +62,104 @@ LABELS_EN = {
     "other": "Other",
     "no_cites": "No attributions found in the text",
     "items_from": "Items drawn from this article",
-    "page": "Page",
-    "articles": "articles",
-    "article": "article",
     "source_text": "Source text",
     "none": "None",
-    "contents": "Contents",
-    "positions_count": "positions",
-    "actors": "actors",
-    "events": "dated events",
-    "inferred_title": "title taken from the first sentence",
+    "own_reporting": "the article's own reporting",
 }
+
+# messages with placeholders (str.format) or plurals, used to build sentences
+MESSAGES = {
+    "citing": "{outlets}, citing {others}",
+    "counts": "{articles} · {actors} · {positions} · {events}",
+    "more": "{n} more in the briefing file",
+    "inferred_past": "year inferred: most recent date not after the {anchor} ({date})",
+    "inferred_future": "year inferred: next date on or after the {anchor} ({date})",
+    "inferred_relative": "resolved from the article's publication date ({date})",
+    "anchor_published": "article's publication date",
+    "anchor_as_of": "briefing's as-of date",
+    "undated_no_publication": "relative to an unknown publication date",
+    "undated_another_event": "relative to another event",
+    "undated_no_anchor": "no year given and no anchor date known",
+    "anomaly_future": "the sentence speaks of the future, but the date is more than a year before the as-of date ({ref}); kept as written",
+    "anomaly_far": "far from every other date in the set (median year {ref}); kept as written",
+    "timeline_range": "{start} – {end}",
+}
+PLURALS = {
+    "articles": ("{n} article", "{n} articles"),
+    "reports": ("{n} report", "{n} reports"),
+    "actors": ("{n} actor", "{n} actors"),
+    "positions_n": ("{n} position", "{n} positions"),
+    "events": ("{n} dated event", "{n} dated events"),
+}
+
+# locales that ship a catalogue; Babel formats dates and numbers for any locale it knows
+SHIPPED = ("en", "fr", "de", "es", "ar")
 
 
 def get_locale(code: str) -> Locale:
+    code = (code or "en").strip()
     try:
         return Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise BriefingError(f"unknown locale {code!r}")
+    except (UnknownLocaleError, ValueError, TypeError):
+        known = sorted(set(SHIPPED) | set(locale_identifiers()))
+        close = difflib.get_close_matches(code.replace("-", "_"), known, n=5, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise BriefingError(f"unknown locale {code!r}{hint} (shipped: {', '.join(SHIPPED)})")
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> NullTranslations:
+    try:
+        po = resources.files("briefing").joinpath("locales", language, "LC_MESSAGES", f"{DOMAIN}.po")
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=language, domain=DOMAIN)
+    except (FileNotFoundError, OSError):
+        return NullTranslations()
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+def has_catalogue(loc: Locale) -> bool:
+    return loc.language == "en" or isinstance(translations(loc.language), Translations)
+
+
+class Localizer:
+    """Everything a layout prints, for one locale."""
+
+    def __init__(self, code: str):
+        self.locale = get_locale(code)
+        self.t = translations(self.locale.language)
+
+    def _(self, text: str) -> str:
+        return self.t.gettext(text)
+
+    def msg(self, key: str, **kw) -> str:
+        return self._(MESSAGES[key]).format(**kw)
+
+    def plural(self, key: str, n: int) -> str:
+        one, many = PLURALS[key]
+        return self.t.ngettext(one, many, n).format(n=self.number(n))
+
+    def labels(self) -> dict:
+        return {k: self._(v) for k, v in LABELS_EN.items()}
+
+    def number(self, n) -> str:
+        return format_decimal(n, locale=self.locale)
+
+    def date(self, value: str | None, precision: str = "day") -> str:
+        return format_by_precision(value, precision, self.locale)
+
+    def date_range(self, start: str, end: str) -> str:
+        return format_range(start, end, self.locale)
+
+    def typst_lang(self) -> tuple[str, str | None]:
+        return typst_lang(self.locale)
+
+    @property
+    def rtl(self) -> bool:
+        return self.locale.character_order == "right-to-left"
 
 
 def format_by_precision(value: str | None, precision: str, locale: Locale) -> str:
@@ -81,9 +179,28 @@ def format_range(start: str, end: str, locale: Locale) -> str:
     return format_interval(a, b, "yMMMMd", locale=locale)
 
 
-def labels(locale: Locale) -> dict:
-    return dict(LABELS_EN)
-
-
 def typst_lang(locale: Locale) -> tuple[str, str | None]:
     return locale.language, (locale.territory.lower() if locale.territory else None)
+
+
+def write_template(path) -> None:
+    """Write messages.pot: every msgid the layouts use."""
+    from babel.messages.pofile import write_po
+    cat = Catalog(project="briefing", domain=DOMAIN)
+    for v in LABELS_EN.values():
+        cat.add(v)
+    for v in MESSAGES.values():
+        cat.add(v, flags=("python-brace-format",))
+    for one, many in PLURALS.values():
+        cat.add((one, many), flags=("python-brace-format",))
+    with open(path, "wb") as f:
+        write_po(f, cat, omit_header=False, width=100)
+
+
+if __name__ == "__main__":  # regenerate the template
+    import sys
+    from pathlib import Path
+    out = Path(__file__).parent / "locales" / "messages.pot"
+    out.parent.mkdir(exist_ok=True)
+    write_template(out)
+    print(f"wrote {out}", file=sys.stderr)

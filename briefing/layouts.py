@@ -1,12 +1,16 @@
-"""Layouts: folders with layout.yaml and main.typ, found by name or path.
+"""Layouts: folders with layout.yaml and main.typ, found by name or path, with `extends`.
 
-Lookup order for a name: ``layouts/NAME`` next to the project file, then the built-in
-layouts shipped with the package. A path (containing a slash, or an existing folder) is
-taken as the layout folder itself. A name that walks out of its folder is refused.
+Lookup order for a name: ``layouts/NAME`` next to the project file (or the sources), then the
+built-in layouts shipped with the package. A path (containing a slash, or starting with a dot)
+is taken as the layout folder itself. A name that walks out of its folder is refused.
+
+``extends: other`` inherits the other layout's settings (this file's keys win; mappings merge)
+and its Typst files (a file in this folder replaces the parent's file of the same name).
 """
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,8 +19,21 @@ import yaml
 
 from .errors import LayoutError
 
-LAYOUT_KEYS = {"name", "description", "audience", "extends", "paper", "margins", "fonts", "accent",
-               "marking", "marking_color", "sections", "limits", "locale", "pdf_standards", "logo"}
+LAYOUT_KEYS = {
+    "name": "layout name", "description": "one line for `briefing layouts`", "audience": "who reads it",
+    "extends": "layout to inherit from", "paper": "a4, us-letter, or {width, height}",
+    "margins": "{top, bottom, x} lengths", "fonts": "{size, body: [families]}", "accent": "colour, #rrggbb",
+    "logo": "image file in the layout folder", "marking": "handling banner text",
+    "marking_color": "banner colour, #rrggbb", "sections": "sections in order",
+    "limits": "{positions_per_actor, chronology, glance_per_actor, bluf}", "locale": "default locale",
+    "pdf_standards": "list, e.g. [a-2b, ua-1]; [] for none", "quotes": "show source sentences",
+    "justify": "justified text", "numbered": "numbered headings", "cited_sources_only": "source notes only for cited articles",
+    "max_pages": "page budget the layout promises",
+}
+SECTIONS = {"bluf", "glance", "positions", "timeline", "chronology", "sources"}
+_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:pt|mm|cm|in|em)$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+STANDARDS = {"a-1b", "a-2b", "a-2u", "a-3b", "a-3u", "a-4", "ua-1", "1.7", "2.0"}
 
 
 @dataclass
@@ -25,73 +42,203 @@ class Layout:
     folder: Path
     origin: str                      # built-in | project | path
     settings: dict = field(default_factory=dict)
+    chain: list[Path] = field(default_factory=list)   # this folder first, then what it extends
 
     @property
     def main(self) -> Path:
-        return self.folder / "main.typ"
+        return self.file("main.typ")
+
+    def file(self, name: str) -> Path:
+        for folder in self.chain or [self.folder]:
+            if (folder / name).is_file():
+                return folder / name
+        raise LayoutError(f"layout '{self.name}' has no {name}", self.folder)
+
+    def files(self) -> dict[str, Path]:
+        """Every Typst file (and the logo) the layout uses, child folders winning."""
+        out: dict[str, Path] = {}
+        for folder in reversed(self.chain or [self.folder]):
+            for f in folder.iterdir():
+                if f.is_file() and f.suffix == ".typ":
+                    out[f.name] = f
+        logo = self.settings.get("logo")
+        if logo:
+            out["logo" + Path(logo).suffix.lower()] = self.file(logo)
+        return out
 
 
 def builtin_root() -> Path:
     try:
         root = Path(str(resources.files("briefing.builtin_layouts")))
-        if root.is_dir():
+        if (root / "_base").is_dir():
             return root
     except (ModuleNotFoundError, TypeError):
         pass
     return Path(__file__).resolve().parent.parent / "layouts"
 
 
-def _load(folder: Path, name: str, origin: str) -> Layout:
+def base_dir() -> Path:
+    return builtin_root() / "_base"
+
+
+def _read_settings(folder: Path) -> dict:
     cfg = folder / "layout.yaml"
-    if not (folder / "main.typ").is_file():
-        raise LayoutError(f"layout '{name}' has no main.typ", folder)
-    settings = {}
-    if cfg.is_file():
-        try:
-            settings = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark else ""
-            raise LayoutError(f"{where}not valid YAML ({getattr(e, 'problem', None) or e})", cfg)
-        if not isinstance(settings, dict):
-            raise LayoutError("expected a mapping of layout settings", cfg)
-        unknown = sorted(set(settings) - LAYOUT_KEYS)
-        if unknown:
-            raise LayoutError(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-                              f"(allowed: {', '.join(sorted(LAYOUT_KEYS))})", cfg)
-    return Layout(settings.get("name") or name, folder, origin, settings)
+    if not cfg.is_file():
+        return {}
+    try:
+        settings = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise LayoutError(f"{where}not valid YAML ({getattr(e, 'problem', None) or e})", cfg)
+    if not isinstance(settings, dict):
+        raise LayoutError("expected a mapping of layout settings", cfg)
+    problems = validate_settings(settings, folder)
+    if problems:
+        raise LayoutError("; ".join(problems), cfg)
+    return settings
 
 
-def find_layout(name: str, project_base: Path | None = None) -> Layout:
+def _key_line(folder: Path, key: str) -> str:
+    try:
+        for i, line in enumerate((folder / "layout.yaml").read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(rf"^{re.escape(key)}\s*:", line):
+                return f"line {i}: "
+    except OSError:
+        pass
+    return ""
+
+
+def validate_settings(s: dict, folder: Path) -> list[str]:
+    p = []
+    for k in s:
+        if k not in LAYOUT_KEYS:
+            close = [x for x in LAYOUT_KEYS if x.startswith(str(k)[:3])]
+            hint = f" (did you mean {', '.join(close)}?)" if close else f" (allowed: {', '.join(sorted(LAYOUT_KEYS))})"
+            p.append(f"{_key_line(folder, k)}unknown key {k}{hint}")
+    for k in ("accent", "marking_color"):
+        if k in s and not (isinstance(s[k], str) and _COLOR.match(s[k])):
+            p.append(f"{_key_line(folder, k)}{k}: expected a colour like '#1f3a5f'")
+    if "sections" in s:
+        if not isinstance(s["sections"], list) or not all(x in SECTIONS for x in s["sections"]):
+            p.append(f"{_key_line(folder, 'sections')}sections: expected a list of {', '.join(sorted(SECTIONS))}")
+    if "margins" in s:
+        m = s["margins"]
+        if not isinstance(m, dict) or not all(k in ("top", "bottom", "x") and _LENGTH.match(str(v)) for k, v in m.items()):
+            p.append(f"{_key_line(folder, 'margins')}margins: expected {{top, bottom, x}} lengths like 2cm")
+    if "paper" in s:
+        pa = s["paper"]
+        if isinstance(pa, dict):
+            if not _LENGTH.match(str(pa.get("width", ""))) or ("height" in pa and not _LENGTH.match(str(pa["height"]))):
+                p.append(f"{_key_line(folder, 'paper')}paper: expected {{width, height}} lengths like 105mm")
+        elif not isinstance(pa, str) or not re.fullmatch(r"[a-z0-9-]+", pa):
+            p.append(f"{_key_line(folder, 'paper')}paper: expected a paper name like a4 or us-letter")
+    if "fonts" in s:
+        f = s["fonts"]
+        if not isinstance(f, dict) or ("size" in f and not _LENGTH.match(str(f["size"]))) or \
+                ("body" in f and not (isinstance(f["body"], list) and all(isinstance(x, str) for x in f["body"]))):
+            p.append(f"{_key_line(folder, 'fonts')}fonts: expected {{size: 10.5pt, body: [family, ...]}}")
+    if "pdf_standards" in s:
+        v = s["pdf_standards"]
+        if not isinstance(v, list) or not all(str(x) in STANDARDS for x in v):
+            p.append(f"{_key_line(folder, 'pdf_standards')}pdf_standards: expected a list of {', '.join(sorted(STANDARDS))}")
+    if "limits" in s and not (isinstance(s["limits"], dict) and all(isinstance(v, int) and v >= 0 for v in s["limits"].values())):
+        p.append(f"{_key_line(folder, 'limits')}limits: expected whole numbers")
+    if "logo" in s and not (isinstance(s["logo"], str) and not Path(s["logo"]).is_absolute() and ".." not in Path(s["logo"]).parts):
+        p.append(f"{_key_line(folder, 'logo')}logo: expected a file name inside the layout folder")
+    return p
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _locate(name: str, project_base: Path | None) -> tuple[Path, str]:
     name = str(name).strip()
     p = Path(name)
     if "/" in name or "\\" in name or p.is_absolute() or name.startswith("."):
-        if p.is_dir():
-            return _load(p.resolve(), p.name, "path")
-        if ".." in p.parts or name.startswith("."):
+        if ".." in p.parts and not p.is_dir():
             raise LayoutError(f"layout name {name!r} walks out of the layouts folder; "
                               "give a layout name or the path of a layout folder")
+        if p.is_dir():
+            return p.resolve(), "path"
         raise LayoutError(f"no layout folder at {name!r}")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
         raise LayoutError(f"invalid layout name {name!r}")
-    searched = []
     if project_base:
         cand = Path(project_base) / "layouts" / name
-        searched.append(str(cand))
         if cand.is_dir():
-            return _load(cand, name, "project")
+            return cand.resolve(), "project"
     cand = builtin_root() / name
-    searched.append("built-in")
     if cand.is_dir() and not name.startswith("_"):
-        return _load(cand, name, "built-in")
-    available = ", ".join(available_layouts(project_base)) or "none"
+        return cand, "built-in"
+    available = ", ".join(n for n, _, _ in list_layouts(project_base)) or "none"
     raise LayoutError(f"unknown layout {name!r} (available: {available})")
 
 
+def find_layout(name: str, project_base: Path | None = None) -> Layout:
+    folder, origin = _locate(name, project_base)
+    chain, settings, seen = [folder], _read_settings(folder), {folder}
+    merged = dict(settings)
+    parent = settings.get("extends")
+    while parent:
+        # a project layout may extend a built-in one of the same name: look past itself
+        pf, _ = _locate(parent, project_base)
+        if pf in seen:
+            pf = builtin_root() / str(parent)
+            if pf in seen or not pf.is_dir():
+                raise LayoutError(f"layout '{name}' extends itself through '{parent}'", folder / "layout.yaml")
+        seen.add(pf)
+        chain.append(pf)
+        ps = _read_settings(pf)
+        merged = _merge(ps, merged)
+        parent = ps.get("extends")
+    merged.pop("extends", None)
+    lay = Layout(settings.get("name") or folder.name, folder, origin, merged, chain)
+    lay.main  # raises if no folder in the chain has main.typ
+    if merged.get("logo"):
+        lay.file(merged["logo"])
+    return lay
+
+
+def list_layouts(project_base: Path | None = None) -> list[tuple[str, str, Path]]:
+    """(name, origin, folder) of every layout: project ones shadow built-in ones."""
+    found: dict[str, tuple[str, str, Path]] = {}
+    roots = [(builtin_root(), "built-in")] + ([(Path(project_base) / "layouts", "project")] if project_base else [])
+    for root, origin in roots:
+        if root.is_dir():
+            for d in sorted(root.iterdir()):
+                if d.is_dir() and not d.name.startswith(("_", ".")) and ((d / "main.typ").is_file() or (d / "layout.yaml").is_file()):
+                    found[d.name] = (d.name, origin, d)
+    return sorted(found.values())
+
+
 def available_layouts(project_base: Path | None = None) -> list[str]:
-    names = set()
-    roots = [builtin_root()] + ([Path(project_base) / "layouts"] if project_base else [])
-    for r in roots:
-        if r.is_dir():
-            names.update(d.name for d in r.iterdir() if (d / "main.typ").is_file() and not d.name.startswith("_"))
-    return sorted(names)
+    return [n for n, _, _ in list_layouts(project_base)]
+
+
+def scaffold(name: str, source: str, project_base: Path) -> Path:
+    """Copy a layout into the project's layouts/ folder to edit."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
+        raise LayoutError(f"invalid layout name {name!r}: use letters, digits, '-', '_' and '.'")
+    src = find_layout(source, project_base)
+    dst = Path(project_base) / "layouts" / name
+    if dst.exists():
+        raise LayoutError("a layout of that name already exists; choose another name or remove it", dst)
+    dst.mkdir(parents=True)
+    for fname, path in src.files().items():
+        if not fname.startswith("logo"):
+            shutil.copy(path, dst / fname)
+    settings = dict(src.settings)
+    settings["name"] = name
+    settings["description"] = f"{settings.get('description', '')} (copied from {src.name})".strip()
+    (dst / "layout.yaml").write_text(
+        f"# Layout '{name}', copied from '{src.name}'. Edit freely; see `briefing layouts --help`.\n"
+        + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return dst

@@ -3,7 +3,10 @@
 The layout receives the whole briefing as JSON data in ``sys.inputs.data``, already localised
 (dates formatted, labels translated, citation numbers assigned). Article text is never spliced
 into Typst markup, so a quote containing ``#``, ``$``, ``*``, ``<``, ``@`` or ``=`` prints as
-written and can read no file. Output is written atomically.
+written and can read no file. The layout's files are compiled from a private build folder
+(so a layout can read only its own files), with the shared partials as the local package
+``@local/briefing:0.1.0`` and the shipped fonts only (no system fonts: the same PDF everywhere).
+Output is written atomically, after compilation has succeeded.
 """
 from __future__ import annotations
 
@@ -11,17 +14,23 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
 import typst
 
 from .errors import LayoutError, RenderError
-from .i18n import format_by_precision, format_range, get_locale, labels, typst_lang
-from .layouts import Layout
+from .i18n import Localizer
+from .layouts import Layout, base_dir
 from .model import write_atomic
 
 MONTHS_MIL = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+DEFAULT_STANDARDS = ["a-2b", "ua-1"]
+FORMATS = ("pdf", "png", "svg")
+TLP_COLORS = {"TLP:CLEAR": "#3d4450", "TLP:WHITE": "#3d4450", "TLP:GREEN": "#2e7d32",
+              "TLP:AMBER": "#a35c00", "TLP:AMBER+STRICT": "#a35c00", "TLP:RED": "#b3261e"}
 
 
 def dtg(d: dt.date) -> str:
@@ -29,10 +38,114 @@ def dtg(d: dt.date) -> str:
     return f"{d.day:02d}0000Z {MONTHS_MIL[d.month - 1]} {d.year % 100:02d}"
 
 
+def _shorten(text: str, n: int) -> str:
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
+    return cut + "…"
+
+
+def _short_words(text: str, words: int) -> str:
+    w = text.split()
+    if len(w) <= words:
+        return text
+    cut = " ".join(w[:words])
+    idx = max(cut.rfind(", "), cut.rfind("; "))
+    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+
+
+def _differs(summary: str, quote: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()
+    return norm(summary) != norm(quote)
+
+
+def _sourcing(item: dict, L: Localizer) -> str:
+    """The sourcing line in the reader's language, from structured fields when present."""
+    cr, co = item.get("credits"), item.get("corroboration")
+    if not isinstance(cr, dict) or not isinstance(co, dict):
+        return item.get("sourcing") or ""
+    outlets, others = cr.get("outlets") or [], cr.get("others") or []
+    if outlets and others:
+        who = L.msg("citing", outlets=", ".join(outlets), others=", ".join(others))
+    elif outlets or others:
+        who = ", ".join(outlets or others)
+    else:
+        who = L._("the article's own reporting")
+    n = int(co.get("articles") or len(item.get("sources") or []))
+    count = L.plural("articles", n)
+    r = co.get("reports")
+    if isinstance(r, int) and r < n:
+        count += ", " + L.plural("reports", r)
+    return f"{who} · {count}"
+
+
+def _inferred(e: dict, L: Localizer) -> str:
+    b = e.get("basis")
+    if not isinstance(b, dict):
+        return e.get("inferred") or ""
+    rule = b.get("rule")
+    if rule in ("past", "future"):
+        anchor = L.msg("anchor_published" if b.get("anchor") == "published" else "anchor_as_of")
+        return L.msg("inferred_past" if rule == "past" else "inferred_future", anchor=anchor, date=L.date(b.get("date")))
+    if rule == "relative":
+        return L.msg("inferred_relative", date=L.date(b.get("date")))
+    return {"no_publication_date": L.msg("undated_no_publication"), "another_event": L.msg("undated_another_event"),
+            "no_anchor": L.msg("undated_no_anchor")}.get(rule, e.get("inferred") or "")
+
+
+def _anomaly(e: dict, L: Localizer) -> str:
+    b = e.get("anomaly_basis")
+    if isinstance(b, dict) and b.get("kind") == "future_before_as_of":
+        return L.msg("anomaly_future", ref=L.date(b.get("ref")))
+    if isinstance(b, dict) and b.get("kind") == "far_from_set":
+        return L.msg("anomaly_far", ref=b.get("ref"))
+    return e.get("anomaly") or ""
+
+
+def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
+    """Key events placed on an axis, with labels in lanes so that they do not collide."""
+    evs = [e for e in chron if e.get("date") and e.get("precision") in ("day", "month") and "anomaly" not in (e.get("flags") or [])]
+    if not evs:
+        return {"events": [], "ticks": [], "lanes_above": 0, "lanes_below": 0, "range": ""}
+    # prefer the best-sourced, then the most recent
+    evs = sorted(evs, key=lambda e: (-len(e.get("sources") or []), str(e["date"])), reverse=False)[:limit]
+    evs.sort(key=lambda e: str(e["date"]))
+
+    def as_date(s):
+        p = [int(x) for x in str(s).split("-")]
+        return dt.date(p[0], p[1], p[2] if len(p) > 2 else 15)
+    d0, d1 = as_date(evs[0]["date"]), as_date(evs[-1]["date"])
+    span = max((d1 - d0).days, 1)
+    pad = 0.06
+    width = min(0.26, max(0.16, 1.0 / max(len(evs), 1)))
+    lanes = 4                                   # lanes 0,1 above the axis; 2,3 below
+    last_end = [-1.0] * lanes
+    out = []
+    for e in evs:
+        x = pad + (1 - 2 * pad) * ((as_date(e["date"]) - d0).days / span) if len(evs) > 1 else 0.5
+        start = max(0.0, min(x - width / 2, 1 - width))
+        order = [1, 2, 0, 3]                    # nearest the axis first, alternating sides
+        lane = next((ln for ln in order if last_end[ln] <= start - 0.01), min(order, key=lambda ln: last_end[ln]))
+        last_end[lane] = start + width
+        out.append({"x": round(x, 4), "lane": lane, "width": width, "anomaly": False,
+                    "date": L.date(e["date"], e["precision"]), "label": _short_words(e.get("summary", ""), 9)})
+    years = sorted({d0.year, d1.year} | set(range(d0.year, d1.year + 1)))
+    ticks = []
+    for y in years:
+        t = dt.date(y, 1, 1)
+        if d0 <= t <= d1:
+            ticks.append({"x": round(pad + (1 - 2 * pad) * ((t - d0).days / span), 4), "label": str(y)})
+    return {"events": out, "ticks": ticks, "lanes_above": 2, "lanes_below": 2,
+            "range": L.msg("timeline_range", start=L.date(evs[0]["date"], evs[0]["precision"]),
+                           end=L.date(evs[-1]["date"], evs[-1]["precision"]))}
+
+
 def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     """The view-model the layout reads: the briefing plus display strings and citation numbers."""
-    loc = get_locale(locale_code)
-    lab = labels(loc)
+    L = Localizer(locale_code)
+    lab = L.labels()
+    settings = dict(layout.settings)
+    limits = settings.get("limits") or {}
     arts = doc.get("articles") or []
     num = {a["id"]: i + 1 for i, a in enumerate(arts)}
     used: dict[str, int] = {a["id"]: 0 for a in arts}
@@ -47,75 +160,79 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
 
     as_of = doc.get("as_of")
     as_of_d = dt.date.fromisoformat(as_of) if as_of else None
+    per_actor = limits.get("positions_per_actor")
     actors = []
     for a in doc.get("actors") or []:
         poss = []
-        for p in a.get("positions") or []:
-            poss.append({"summary": p["summary"], "quote": p["quote"],
+        for i, p in enumerate(a.get("positions") or []):
+            shown = per_actor is None or i < per_actor or (i < limits.get("glance_per_actor", 2) and "glance" in (settings.get("sections") or []))
+            poss.append({"summary": p["summary"], "quote": p["quote"], "short": _short_words(p["summary"], 18),
                          "show_quote": _differs(p["summary"], p["quote"]),
-                         "sourcing": p.get("sourcing") or "", "refs": refs(p.get("sources"))})
-        actors.append({"name": a["name"], "positions": poss})
+                         "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")) if shown else
+                         [{"n": num[s], "id": s} for s in dict.fromkeys(p.get("sources") or []) if s in num]})
+        hidden = len(poss) - (per_actor if per_actor is not None else len(poss))
+        actors.append({"name": a["name"], "positions": poss,
+                       "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
     chron, undated = [], []
     for e in doc.get("chronology") or []:
-        display = format_by_precision(e.get("date"), e.get("precision", "day"), loc)
+        display = L.date(e.get("date"), e.get("precision", "day"))
         if e.get("until") and e.get("date") and e.get("precision") == "day":
-            display = format_range(e["date"], e["until"], loc)
+            display = L.date_range(e["date"], e["until"])
         item = {"date": e.get("date"), "display": display,
                 "precision": lab.get(e.get("precision", ""), e.get("precision", "")),
                 "year_inferred": bool(e.get("year_inferred")), "span": e.get("span", ""),
-                "summary": e.get("summary", ""), "inferred": e.get("inferred") or "",
-                "sourcing": e.get("sourcing") or "",
-                "anomaly": "anomaly" in (e.get("flags") or []), "anomaly_reason": e.get("anomaly") or "",
+                "summary": e.get("summary", ""), "inferred": _inferred(e, L),
+                "sourcing": _sourcing(e, L),
+                "anomaly": "anomaly" in (e.get("flags") or []), "anomaly_reason": _anomaly(e, L),
                 "refs": refs(e.get("sources"))}
         (chron if e.get("date") else undated).append(item)
-    bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in doc.get("bluf") or []]
+    bluf_limit = limits.get("bluf")
+    bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in (doc.get("bluf") or [])[:bluf_limit]]
     sources = []
     for a in arts:
-        groups = {}
+        groups: dict[str, list[str]] = {}
         for c in a.get("cites") or []:
             groups.setdefault(c["kind"], []).append(c["name"] + (f" ({c['role']})" if c.get("role") else ""))
         sources.append({
             "n": num[a["id"]], "id": a["id"], "title": a.get("title") or a["id"],
             "outlet": a.get("outlet") or lab["unknown_outlet"], "outlet_known": bool(a.get("outlet")),
-            "published": format_by_precision(a.get("published"), "day", loc) if a.get("published") else lab["undated"],
+            "published": L.date(a.get("published"), "day") if a.get("published") else lab["undated"],
             "cites": [{"kind": lab[k], "names": groups[k]} for k in ("outlet", "official", "anonymous", "other") if k in groups],
-            "items": used[a["id"]], "url": a.get("url") or "",
+            "items": used[a["id"]], "items_display": L.number(used[a["id"]]), "url": a.get("url") or "",
         })
-    lang, region = typst_lang(loc)
-    settings = dict(layout.settings)
-    org = doc.get("organisation") or ""
-    keywords = [a["name"] for a in doc.get("actors") or []]
-    return {
+    lang, region = L.typst_lang()
+    fonts = (settings.get("fonts") or {}).get("body") or ["Libertinus Serif", "Amiri"]
+    if L.rtl:
+        fonts = ["Amiri"] + [f for f in fonts if f != "Amiri"]
+    marking = doc.get("marking") or settings.get("marking") or "TLP:CLEAR"
+    actor_names = [a["name"] for a in doc.get("actors") or []]
+    n_pos = sum(len(a["positions"]) for a in actors)
+    view = {
         "title": doc.get("title") or "Briefing",
         "short_title": _shorten(doc.get("title") or "Briefing", 48),
-        "organisation": org,
-        "marking": settings.get("marking") if doc.get("marking") in (None, "") else doc.get("marking"),
-        "as_of": format_by_precision(as_of, "day", loc) if as_of else lab["undated"],
+        "subject": f"{lab['briefing']}: {', '.join(actor_names)}" if actor_names else lab["briefing"],
+        "organisation": doc.get("organisation") or "",
+        "marking": marking,
+        "marking_color": settings.get("marking_color") or TLP_COLORS.get(marking.upper(), "#3d4450"),
+        "as_of": L.date(as_of, "day") if as_of else lab["undated"],
         "as_of_inferred": doc.get("as_of_source") == "inferred",
         "dtg": dtg(as_of_d) if as_of_d else "",
-        "keywords": keywords,
-        "lang": lang, "region": region,
+        "keywords": actor_names,
+        "lang": lang, "region": region, "rtl": L.rtl, "fonts": fonts,
         "labels": lab,
         "bluf": bluf, "actors": actors, "chronology": chron, "undated": undated, "sources": sources,
-        "counts": {"articles": len(arts), "actors": len(actors),
-                   "positions": sum(len(a["positions"]) for a in actors), "events": len(chron)},
-        "settings": settings,
+        "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
+        "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
+                             positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
+        "settings": {k: v for k, v in settings.items() if k != "logo"},
     }
+    if settings.get("logo"):
+        view["settings"]["logo_file"] = "logo" + Path(settings["logo"]).suffix.lower()
+    view["cited_ids"] = [s["id"] for s in sources if s["items"] > 0]
+    return view
 
 
-def _shorten(text: str, n: int) -> str:
-    if len(text) <= n:
-        return text
-    cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
-    return cut + "…"
-
-
-def _differs(summary: str, quote: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()
-    return norm(summary) != norm(quote)
-
-
-def _typst_error(e: Exception, layout: Layout) -> LayoutError:
+def _typst_error(e: Exception, layout: Layout, files: dict[str, Path]) -> LayoutError:
     msg = getattr(e, "message", None) or str(e)
     diag = getattr(e, "diagnostic", "") or ""
     hints = getattr(e, "hints", None) or []
@@ -123,43 +240,78 @@ def _typst_error(e: Exception, layout: Layout) -> LayoutError:
     m = re.search(r"┌─ (\S+?):(\d+):(\d+)", diag)
     if m:
         f = m.group(1)
-        cand = Path(os.path.normpath(layout.folder.parent / f)) if not Path(f).is_absolute() else Path(f)
-        if not cand.is_file():
-            rooted = Path(os.path.normpath("/" + f))
-            cand = rooted if rooted.is_file() else layout.folder / Path(f).name
-        where = f"{cand}:{m.group(2)}:{m.group(3)}"
+        name = Path(f).name
+        if f.startswith("@local/briefing"):
+            src = base_dir() / "packages" / "local" / "briefing" / "0.1.0" / name
+        else:
+            src = files.get(name, layout.folder / name)
+        where = f"{src}:{m.group(2)}:{m.group(3)}"
     hint = ("; hint: " + "; ".join(hints)) if hints else ""
     return LayoutError(f"Typst error in layout '{layout.name}': {msg.strip()}{hint}", where)
 
 
-def compile_pdf(view: dict, layout: Layout, timestamp: dt.datetime | None = None) -> tuple[bytes, list[str]]:
-    """Compile the layout with the view-model; (pdf bytes, warnings)."""
+def timestamp_for(as_of: str | None) -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH when set, else midnight UTC of the as-of date: reproducible output."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde and sde.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc)
+    if as_of:
+        return dt.datetime.fromisoformat(as_of).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def compile_layout(view: dict, layout: Layout, fmt: str = "pdf", standards: list[str] | None = None,
+                   timestamp: dt.datetime | None = None, ppi: float = 144) -> tuple[list[bytes], list[str]]:
+    """Compile the layout with the view-model: (pages or [pdf], warnings)."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     data = json.dumps(view, ensure_ascii=False)
-    fonts = [str(p) for p in (layout.folder / "fonts", layout.folder.parent / "_base" / "fonts") if p.is_dir()]
-    try:
-        compiler = typst.Compiler(str(layout.main), root=str(layout.folder.parent), font_paths=fonts,
-                                  ignore_system_fonts=True, sys_inputs={"data": data})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pdf, warns = compiler.compile_with_warnings(format="pdf", timestamp=timestamp)
-    except typst.TypstError as e:
-        raise _typst_error(e, layout) from None
-    except RuntimeError as e:
-        raise _typst_error(e, layout) from None
-    return pdf, [getattr(w, "message", str(w)) for w in warns]
+    files = layout.files()
+    font_dirs = [str(p) for p in [base_dir() / "fonts", *(f / "fonts" for f in layout.chain)] if p.is_dir()]
+    with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
+        for name, src in files.items():
+            shutil.copy(src, Path(tmp) / name)
+        try:
+            compiler = typst.Compiler(str(Path(tmp) / "main.typ"), root=tmp, font_paths=font_dirs,
+                                      ignore_system_fonts=True, sys_inputs={"data": data},
+                                      package_path=str(base_dir() / "packages"))
+            kw = {"format": fmt, "timestamp": timestamp}
+            if fmt == "pdf":
+                kw["pdf_standards"] = list(standards or [])
+            if fmt == "png":
+                kw["ppi"] = ppi
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out, warns = compiler.compile_with_warnings(**kw)
+        except (typst.TypstError, RuntimeError) as e:
+            raise _typst_error(e, layout, files) from None
+    pages = out if isinstance(out, list) else [out]
+    return pages, [getattr(w, "message", str(w)) for w in warns]
 
 
 def count_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def render_to_file(doc: dict, layout: Layout, out: Path, locale: str = "en") -> dict:
+def output_paths(out: Path, fmt: str, n: int) -> list[Path]:
+    if fmt == "pdf":
+        return [out]
+    stem = out.with_suffix("") if out.suffix.lower() in (".pdf", ".png", ".svg") else out
+    return [stem.with_name(f"{stem.name}-{i}.{fmt}") for i in range(1, n + 1)]
+
+
+def render_to_file(doc: dict, layout: Layout, out: Path, locale: str = "en", fmt: str = "pdf",
+                   standards: list[str] | None = None) -> dict:
     view = present(doc, layout, locale)
-    as_of = doc.get("as_of")
-    ts = dt.datetime.fromisoformat(as_of).replace(tzinfo=dt.timezone.utc) if as_of else None
-    pdf, warns = compile_pdf(view, layout, ts)
+    if standards is None:
+        standards = layout.settings.get("pdf_standards", DEFAULT_STANDARDS)
+    pages, warns = compile_layout(view, layout, fmt, standards, timestamp_for(doc.get("as_of")))
+    paths = output_paths(Path(out), fmt, len(pages))
     try:
-        write_atomic(Path(out), pdf)
+        for p, data in zip(paths, pages):
+            write_atomic(p, data)
     except OSError as e:
         raise RenderError(f"cannot write output ({e.strerror or e})", out)
-    return {"pages": count_pages(pdf), "bytes": len(pdf), "warnings": warns}
+    n = count_pages(pages[0]) if fmt == "pdf" else len(pages)
+    return {"pages": n, "bytes": sum(len(p) for p in pages), "warnings": warns, "files": [str(p) for p in paths],
+            "standards": standards if fmt == "pdf" else []}

@@ -85,6 +85,7 @@ def mentions(articles, as_of: dt.date | None) -> list[dict]:
                     "sources": [art.id],
                     "flags": [] if r.date else ["undated"],
                     "inferred": r.inferred,
+                    "basis": r.basis,
                     **({"until": r.date[:8] + f"{men.day2:02d}"} if men.day2 and r.date else {}),
                     "quote": s.text,
                     "_anaphoric": men.anaphoric,
@@ -122,15 +123,18 @@ def flag_anomalies(entries: list[dict], as_of: dt.date | None) -> None:
             continue
         d = _as_date(e)
         others = [_as_date(o).year for o in dated if o is not e]
-        reason = None
+        reason = basis = None
         if as_of and e["_future"] and d < as_of - dt.timedelta(days=365):
             reason = (f"the sentence speaks of the future, but the date is more than a year before "
                       f"the as-of date ({as_of.isoformat()}); kept as written")
+            basis = {"kind": "future_before_as_of", "ref": as_of.isoformat()}
         elif len(others) >= 3 and abs(d.year - median(others)) >= 2:
             reason = f"far from every other date in the set (median year {int(median(others))}); kept as written"
+            basis = {"kind": "far_from_set", "ref": str(int(median(others)))}
         if reason:
             e["flags"].append("anomaly")
             e["anomaly"] = reason
+            e["anomaly_basis"] = basis
 
 
 def build_chronology(articles, as_of: dt.date | None) -> list[dict]:
@@ -152,7 +156,7 @@ def build_chronology(articles, as_of: dt.date | None) -> list[dict]:
                 if s not in target["sources"]:
                     target["sources"].append(s)
             if target["_anaphoric"] and not e["_anaphoric"]:
-                for k in ("span", "summary", "quote", "year_inferred", "inferred"):
+                for k in ("span", "summary", "quote", "year_inferred", "inferred", "basis"):
                     target[k] = e[k]
                 target["_anaphoric"] = False
             continue

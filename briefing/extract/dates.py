@@ -64,6 +64,7 @@ class Resolved:
     precision: str
     year_inferred: bool
     inferred: str | None       # what was inferred and from what anchor, for the reader
+    basis: dict | None = None  # the same, structured (for localised display): rule, anchor, date
 
 
 def _month(s: str) -> int:
@@ -210,7 +211,7 @@ def resolve(men: Mention, sentence: str, published: dt.date | None, as_of: dt.da
             return Resolved(_fmt(men.year, men.month, men.day, men.precision), men.precision, False, None)
         anchor, anchor_name = (published, "the article's publication date") if published else (as_of, "the briefing's as-of date")
         if anchor is None:
-            return Resolved(None, men.precision, False, "no year given and no anchor date known")
+            return Resolved(None, men.precision, False, "no year given and no anchor date known", {"rule": "no_anchor"})
         if men.rel in ("last", "next", "this"):
             future = men.rel == "next"
         y = anchor.year
@@ -223,13 +224,16 @@ def resolve(men: Mention, sentence: str, published: dt.date | None, as_of: dt.da
         direction = "next" if future else "most recent"
         return Resolved(_fmt(y, men.month, men.day, men.precision), men.precision, True,
                         f"year inferred: {direction} {calendar.month_name[men.month]} "
-                        f"{'on or after' if future else 'not after'} {anchor_name} ({anchor.isoformat()})")
+                        f"{'on or after' if future else 'not after'} {anchor_name} ({anchor.isoformat()})",
+                        {"rule": "future" if future else "past", "anchor": "published" if published else "as_of",
+                         "date": anchor.isoformat()})
     # relative expressions: only against the article's own date
     if published is None:
-        return Resolved(None, men.precision, False,
-                        "relative to an unknown publication date" if not men.anaphoric else "relative to another event")
+        if men.anaphoric:
+            return Resolved(None, men.precision, False, "relative to another event", {"rule": "another_event"})
+        return Resolved(None, men.precision, False, "relative to an unknown publication date", {"rule": "no_publication_date"})
     if men.anaphoric:
-        return Resolved(None, men.precision, False, "relative to another event")
+        return Resolved(None, men.precision, False, "relative to another event", {"rule": "another_event"})
     p = published
     note = f"from the article's publication date ({p.isoformat()})"
     d: dt.date | None = None
@@ -263,8 +267,9 @@ def resolve(men: Mention, sentence: str, published: dt.date | None, as_of: dt.da
         else:
             d = dt.date(p.year + off, 1, 1)
     if d is None:
-        return Resolved(None, prec, False, "could not be resolved")
-    return Resolved(_fmt(d.year, d.month, d.day, prec), prec, True, note)
+        return Resolved(None, prec, False, "could not be resolved", {"rule": "unresolved"})
+    return Resolved(_fmt(d.year, d.month, d.day, prec), prec, True, note,
+                    {"rule": "relative", "anchor": "published", "date": p.isoformat()})
 
 
 def _key(y: int, men: Mention):
