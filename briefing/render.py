@@ -117,7 +117,7 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
     d0, d1 = as_date(evs[0]["date"]), as_date(evs[-1]["date"])
     span = max((d1 - d0).days, 1)
     pad = 0.06
-    width = min(0.26, max(0.16, 1.0 / max(len(evs), 1)))
+    width = 0.21
     lanes = 4                                   # lanes 0,1 above the axis; 2,3 below
     last_end = [-1.0] * lanes
     out = []
@@ -127,15 +127,24 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
         order = [1, 2, 0, 3]                    # nearest the axis first, alternating sides
         lane = next((ln for ln in order if last_end[ln] <= start - 0.01), min(order, key=lambda ln: last_end[ln]))
         last_end[lane] = start + width
-        out.append({"x": round(x, 4), "lane": lane, "width": width, "anomaly": False,
-                    "date": L.date(e["date"], e["precision"]), "label": _short_words(e.get("summary", ""), 9)})
-    years = sorted({d0.year, d1.year} | set(range(d0.year, d1.year + 1)))
+        out.append({"x": round(x, 4), "side": "above" if lane < 2 else "below", "level": 2 if lane in (0, 3) else 1,
+                    "width": width, "anomaly": False,
+                    "date": L.date(e["date"], e["precision"]), "label": _short_words(e.get("summary", ""), 8)})
     ticks = []
-    for y in years:
-        t = dt.date(y, 1, 1)
-        if d0 <= t <= d1:
-            ticks.append({"x": round(pad + (1 - 2 * pad) * ((t - d0).days / span), 4), "label": str(y)})
-    return {"events": out, "ticks": ticks, "lanes_above": 2, "lanes_below": 2,
+    months = (d1.year - d0.year) * 12 + d1.month - d0.month
+    step = 1 if months <= 24 else 12
+    y, m = d0.year, d0.month
+    while (y, m) <= (d1.year, d1.month):
+        t = dt.date(y, m, 1)
+        if d0 <= t <= d1 and (step == 1 or m == 1):
+            ticks.append({"x": round(pad + (1 - 2 * pad) * ((t - d0).days / span), 4),
+                          "label": str(y) if m == 1 else ""})
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    above = max((e["level"] for e in out if e["side"] == "above"), default=0)
+    below = max((e["level"] for e in out if e["side"] == "below"), default=0)
+    return {"events": out, "ticks": ticks, "lanes_above": above, "lanes_below": below,
             "range": L.msg("timeline_range", start=L.date(evs[0]["date"], evs[0]["precision"]),
                            end=L.date(evs[-1]["date"], evs[-1]["precision"]))}
 
