@@ -98,10 +98,15 @@ SHIPPED = ("en", "fr", "de", "es", "ar")
 
 def get_locale(code: str) -> Locale:
     code = (code or "en").strip()
+    known = sorted(set(SHIPPED) | set(locale_identifiers()))
     try:
-        return Locale.parse(code.replace("-", "_"))
+        loc = Locale.parse(code.replace("-", "_"))
+        # Babel quietly swaps an unknown territory for the default one (fr_ZZ -> fr_FR): refuse it
+        if str(loc) not in known or ("_" in code.replace("-", "_") and str(loc).lower() != code.replace("-", "_").lower()
+                                     and not code.lower().startswith(str(loc).lower())):
+            raise UnknownLocaleError(code)
+        return loc
     except (UnknownLocaleError, ValueError, TypeError):
-        known = sorted(set(SHIPPED) | set(locale_identifiers()))
         close = difflib.get_close_matches(code.replace("-", "_"), known, n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise BriefingError(f"unknown locale {code!r}{hint} (shipped: {', '.join(SHIPPED)})")

@@ -213,7 +213,8 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     fonts = (settings.get("fonts") or {}).get("body") or ["Libertinus Serif", "Amiri"]
     if L.rtl:
         fonts = ["Amiri"] + [f for f in fonts if f != "Amiri"]
-    marking = doc.get("marking") or settings.get("marking") or "TLP:CLEAR"
+    # an audience's layout may carry its own handling marking; else the project's; else TLP:CLEAR
+    marking = settings.get("marking") or doc.get("marking") or "TLP:CLEAR"
     actor_names = [a["name"] for a in doc.get("actors") or []]
     n_pos = sum(len(a["positions"]) for a in actors)
     view = {
@@ -237,7 +238,8 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     }
     if settings.get("logo"):
         view["settings"]["logo_file"] = "logo" + Path(settings["logo"]).suffix.lower()
-    view["cited_ids"] = [s["id"] for s in sources if s["items"] > 0]
+    view["cited_ids"] = [s["id"] for s in sources if s["items"] > 0 or not settings.get("cited_sources_only")]
+    view["link_sources"] = "sources" in (settings.get("sections") or ["sources"])
     return view
 
 
