@@ -65,3 +65,54 @@ def project_base(project: Project, sources: list[Path]) -> Path:
         return project.base
     s = Path(sources[0])
     return s if s.is_dir() else s.parent
+
+
+def render_edition(doc: dict, layout: str, locale: str | None, project_base: Path | None):
+    """Render one edition in memory: (pdf bytes, pages)."""
+    from .render import compile_layout, count_pages, present, timestamp_for
+    lay = find_layout(layout, project_base)
+    loc = locale or lay.settings.get("locale") or "en"
+    view = present(doc, lay, loc)
+    pages, _ = compile_layout(view, lay, "pdf", lay.settings.get("pdf_standards", ["a-2b", "ua-1"]),
+                              timestamp_for(doc.get("as_of")))
+    return pages[0], count_pages(pages[0])
+
+
+def distribute(sources, distribution, config=None, as_of=None, mode: str = "outbox", resend: bool = False,
+               outbox: Path | None = None, log=None):
+    """Build one edition per distinct (layout, locale), one message per audience; then write the
+    outbox (mode "outbox"), send over SMTP ("send") or only report ("dry-run").
+
+    Returns (jobs, result) where result is the outbox paths, the outcomes, or None."""
+    from .distribute import Edition, Ledger, build_message, load_distribution, send_all, write_outbox
+    from .i18n import Localizer, get_locale
+    log = log or (lambda m: None)
+    dist = load_distribution(distribution)
+    if outbox:
+        dist.outbox = Path(outbox)
+    for a in dist.audiences:
+        get_locale(a.locale)
+    sources = [Path(s) for s in sources]
+    project = resolve_project(sources, config)
+    base = project_base(project, sources)
+    for a in dist.audiences:
+        find_layout(a.layout, base)                    # every layout known before any work
+    doc = extract(sources, as_of=as_of, log=log, project=project)
+    editions: dict[tuple[str, str], Edition] = {}
+    for a in dist.audiences:
+        key = (a.layout, a.locale)
+        if key not in editions:
+            pdf, pages = render_edition(doc, a.layout, a.locale, base)
+            editions[key] = Edition(a.layout, a.locale, pdf, pages)
+            log(f"edition {a.layout}/{a.locale}: {pages} pages, {len(pdf) / 1024:.0f} KB")
+            if len(pdf) > dist.max_attachment_mb * 1024 * 1024:
+                log(f"warning: edition {a.layout}/{a.locale} is {len(pdf) / 1024 / 1024:.1f} MB, over the "
+                    f"{dist.max_attachment_mb:g} MB attachment limit; some servers will refuse it")
+    jobs = [(a, editions[(a.layout, a.locale)], build_message(doc, a, editions[(a.layout, a.locale)], dist, Localizer(a.locale)))
+            for a in dist.audiences]
+    if mode == "dry-run":
+        return dist, jobs, None
+    if mode == "outbox":
+        return dist, jobs, write_outbox(jobs, dist.outbox)
+    ledger = Ledger(dist.ledger)
+    return dist, jobs, send_all(jobs, dist, ledger, resend=resend, log=log)

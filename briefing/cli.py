@@ -188,6 +188,69 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     click.echo(f"{out}: {fig['pages']} pages, {_size(fig['bytes'])}, {time.perf_counter() - t0:.1f} s")
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--distribution", "-d", required=True, type=click.Path(dir_okay=False),
+              help="Distribution file: from, smtp, audiences (layout, locale, to, cc).")
+@click.option("--send", "mode", flag_value="send", help="Deliver over SMTP (only what the ledger does not hold yet).")
+@click.option("--dry-run", "mode", flag_value="dry-run", help="Print who would get what, with sizes; write and send nothing.")
+@click.option("--resend", is_flag=True, help="With --send: send again even what the ledger says was accepted.")
+@click.option("--outbox", type=click.Path(file_okay=False), help="Outbox folder (default: the file's `outbox`, else ./outbox next to it).")
+@sources_opts
+def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet):
+    """Build one edition per audience and write the messages to an outbox, or send them.
+
+    Without --send nothing is sent: one .eml per audience goes to the outbox. With --send,
+    a ledger next to the outbox records every recipient the server accepted, so running
+    again after a failure sends only what is missing, and an unchanged edition is not sent
+    twice. The SMTP password comes only from the environment variable the file names.
+
+    \b
+    Examples:
+      briefing distribute --distribution lists.yaml --dry-run
+      briefing distribute articles/ -d lists.yaml              # writes outbox/*.eml
+      BRIEFING_SMTP_PASSWORD=... briefing distribute articles/ -d lists.yaml --send
+    \b
+    Distribution file:
+      from: "Briefing Desk <desk@example.org>"
+      smtp: {host: smtp.example.org, port: 587, security: starttls,
+             username: desk, password_env: BRIEFING_SMTP_PASSWORD}
+      subject: "{title} — {as_of} ({audience})"
+      audiences:
+        - {name: leadership, layout: executive, locale: en, to: [minister@example.org]}
+    """
+    from .api import distribute as do_distribute
+    mode = mode or "outbox"
+    t0 = time.perf_counter()
+    dist, jobs, result = do_distribute(_sources(sources), distribution, config=config, as_of=as_of, mode=mode,
+                                       resend=resend, outbox=outbox, log=_log(quiet))
+    if mode == "dry-run":
+        for aud, ed, msg in jobs:
+            size = len(msg.as_bytes())
+            click.echo(f"{aud.name}: {ed.layout}/{ed.locale}, {ed.pages} pages, PDF {_size(len(ed.pdf))}, "
+                       f"message {_size(size)} -> {', '.join(aud.recipients)}")
+        click.echo(f"dry run: {len(jobs)} messages to {sum(len(a.recipients) for a, _, _ in jobs)} recipients; nothing written or sent")
+        return
+    if mode == "outbox":
+        for p in result:
+            click.echo(str(p))
+        click.echo(f"{len(result)} messages written to {dist.outbox} (nothing sent; use --send to deliver), "
+                   f"{time.perf_counter() - t0:.1f} s")
+        return
+    width = max((len(o.recipient) for o in result), default=9)
+    aw = max((len(o.audience) for o in result), default=8)
+    for o in result:
+        tries = f" after {o.attempts} tries" if o.attempts > 1 else ""
+        click.echo(f"{o.audience.ljust(aw)}  {o.recipient.ljust(width)}  {o.status}{tries}  {o.detail}")
+    counts = {k: sum(1 for o in result if o.status == k) for k in ("sent", "already sent", "refused", "failed")}
+    click.echo(f"{counts['sent']} sent, {counts['already sent']} already sent, {counts['refused']} refused, "
+               f"{counts['failed']} failed; ledger {dist.ledger}; {time.perf_counter() - t0:.1f} s")
+    if counts["sent"] == 0 and counts["already sent"] and not (counts["refused"] or counts["failed"]):
+        click.echo("nothing to send: every recipient already has this edition (use --resend to send again)")
+    if counts["refused"] or counts["failed"]:
+        raise click.exceptions.Exit(1)
+
+
 @cli.group(invoke_without_command=True)
 @click.option("--project", "-p", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Project folder whose layouts/ is searched before the built-in layouts.")
