@@ -11,7 +11,7 @@ import sys
 from . import __version__
 from .config import Actor, Project
 from .extract.common import strength
-from .extract.chronology import build_chronology, infer_anchor, overlap
+from .extract.chronology import NearDuplicates, build_chronology, content_words, infer_anchor
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
 
@@ -54,16 +54,22 @@ def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
     """Near-duplicate claims from different articles become one item; the first source holds the
     quote, the others corroborate."""
     merged: list[dict] = []
+    by_summary, by_quote = NearDuplicates(), NearDuplicates()
     for p in items:
-        for m in merged:
-            if p.article not in m["sources"] and (overlap(m["summary"], p.summary) >= 0.5 or overlap(m["quote"], p.quote) >= 0.6):
-                m["sources"].append(p.article)
-                m["_quotes"][p.article] = p.quote
-                break
-        else:
-            merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
-                           "_quotes": {p.article: p.quote},
-                           "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
+        ws, wq = content_words(p.summary), content_words(p.quote)
+        j = by_summary.find(ws, 0.5, accept=lambda i: p.article not in merged[i]["sources"])
+        if j is None:
+            j = by_quote.find(wq, 0.6, accept=lambda i: p.article not in merged[i]["sources"])
+        if j is not None:
+            m = merged[j]
+            m["sources"].append(p.article)
+            m["_quotes"][p.article] = p.quote
+            continue
+        merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
+                       "_quotes": {p.article: p.quote},
+                       "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
+        by_summary.add(len(merged) - 1, ws)
+        by_quote.add(len(merged) - 1, wq)
     merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
     for m in merged:
         # articles relaying the same outlet's report count as one report

@@ -162,8 +162,30 @@ def _is_break(text: str, m: re.Match) -> bool:
     return True
 
 
+MAX_SENTENCE = 1500   # longer runs without a sentence end are cut at spaces: no regex sees more
+
+
+def _chunks(s: str, n: int = MAX_SENTENCE) -> list[str]:
+    if len(s) <= n:
+        return [s]
+    out = []
+    while len(s) > n:
+        cut = s.rfind(" ", n // 2, n)
+        cut = cut if cut > 0 else n
+        out.append(s[:cut].strip())
+        s = s[cut:].strip()
+    if s:
+        out.append(s)
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences; survives abbreviations, initials, quotes, decimals."""
+    """Split a paragraph into sentences; survives abbreviations, initials, quotes, decimals.
+    A run of over 1,500 characters without a sentence end is cut at spaces into pieces."""
+    return [c for s in _split_sentences(text) for c in _chunks(s)]
+
+
+def _split_sentences(text: str) -> list[str]:
     text = fold_ws(text)
     out, start = [], 0
     for m in _CAND.finditer(text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 from statistics import median
 
 from .common import _MID_ATTR, fold, strip_lead, strip_trailing_attribution
@@ -26,15 +27,54 @@ def _stem(w: str) -> str:
     return w
 
 
-def content_words(s: str) -> set[str]:
-    return {_stem(w.lower()) for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2}
+@lru_cache(maxsize=65536)
+def content_words(s: str) -> frozenset[str]:
+    return frozenset(_stem(w.lower()) for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2)
 
 
 def overlap(a: str, b: str) -> float:
-    wa, wb = content_words(a), content_words(b)
+    return overlap_sets(content_words(a), content_words(b))
+
+
+def overlap_sets(wa: frozenset, wb: frozenset) -> float:
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
+
+
+class NearDuplicates:
+    """Find an earlier item whose words overlap a new one's enough, without comparing every pair:
+    candidates come from an inverted index over the rarer words (a word shared by very many
+    items says little and is skipped), so cost grows about linearly with the number of items."""
+
+    def __init__(self, common: int = 200):
+        self.items: list = []
+        self.words: list[frozenset] = []
+        self.postings: dict[str, list[int]] = {}
+        self.common = common
+
+    def find(self, words: frozenset, threshold: float, accept=lambda i: True) -> int | None:
+        if not words:
+            return None
+        counts: dict[int, int] = {}
+        for w in words:
+            post = self.postings.get(w)
+            if post and len(post) <= self.common:
+                for i in post:
+                    counts[i] = counts.get(i, 0) + 1
+        # the few items sharing the most rare words are the only ones worth a full comparison
+        for i in sorted(counts, key=lambda i: (-counts[i], i))[:25]:
+            if overlap_sets(words, self.words[i]) >= threshold and accept(i):
+                return i
+        return None
+
+    def add(self, item, words: frozenset) -> int:
+        i = len(self.items)
+        self.items.append(item)
+        self.words.append(words)
+        for w in words:
+            self.postings.setdefault(w, []).append(i)
+        return i
 
 
 def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
@@ -118,11 +158,12 @@ def _as_date(e) -> dt.date:
 
 def flag_anomalies(entries: list[dict], as_of: dt.date | None) -> None:
     dated = [e for e in entries if e["date"]]
+    years = sorted(_as_date(o).year for o in dated)
     for e in dated:
         if not e["_explicit_year"] or e["precision"] == "year":
             continue
         d = _as_date(e)
-        others = [_as_date(o).year for o in dated if o is not e]
+        others = years if len(years) > 50 else [_as_date(o).year for o in dated if o is not e]
         reason = basis = None
         if as_of and e["_future"] and d < as_of - dt.timedelta(days=365):
             reason = (f"the sentence speaks of the future, but the date is more than a year before "
@@ -141,26 +182,35 @@ def build_chronology(articles, as_of: dt.date | None) -> list[dict]:
     raw = mentions(articles, as_of)
     flag_anomalies(raw, as_of)
     merged: list[dict] = []
+    groups: dict[tuple, NearDuplicates] = {}
     for e in raw:
         target = None
-        for m in merged:
-            if not e["date"] or m["date"] != e["date"] or m["precision"] != e["precision"]:
-                continue
-            same_article = m["sources"][0] == e["sources"][0]
-            if (same_article and (e["_anaphoric"] or m["_anaphoric"] or overlap(m["summary"], e["summary"]) >= 0.3)) \
-                    or (not same_article and overlap(m["quote"], e["quote"]) >= 0.3):
-                target = m
-                break
+        if e["date"]:
+            idx = groups.setdefault((e["date"], e["precision"]), NearDuplicates())
+            art = e["sources"][0]
+            # same article: an anaphoric mention, or a close summary; other articles: a close quote
+            for i, m in enumerate(idx.items):
+                if m["sources"][0] == art and (e["_anaphoric"] or m["_anaphoric"] or overlap(m["summary"], e["summary"]) >= 0.3):
+                    target = m
+                    break
+                if i > 50:
+                    break
+            if target is None:
+                j = idx.find(content_words(e["quote"]), 0.3, accept=lambda i: idx.items[i]["sources"][0] != art)
+                target = idx.items[j] if j is not None else None
         if target:
-            for s in e["sources"]:
-                if s not in target["sources"]:
-                    target["sources"].append(s)
+            for s_ in e["sources"]:
+                if s_ not in target["sources"]:
+                    target["sources"].append(s_)
             if target["_anaphoric"] and not e["_anaphoric"]:
                 for k in ("span", "summary", "quote", "year_inferred", "inferred", "basis"):
                     target[k] = e[k]
                 target["_anaphoric"] = False
             continue
-        merged.append(dict(e))
+        item = dict(e)
+        merged.append(item)
+        if e["date"]:
+            groups[(e["date"], e["precision"])].add(item, content_words(e["quote"]))
     merged.sort(key=lambda e: (e["date"] is None, str(e["date"] or ""), e["_order"]))
     for e in merged:
         for k in [k for k in e if k.startswith("_")]:

@@ -120,7 +120,7 @@ _SAY_STRICT = ("said|says|told|tells|claimed|confirmed|reported|revealed|noted|s
 _ROLE_LEAD = ("spokesman|spokeswoman|spokesperson|minister|secretary|envoy|ambassador|president|chief|adviser|"
               "advisor|commander|official|negotiator|leader|director|head")
 _AFTER_ROLE = "|".join(f"(?<={w} )" for w in _ROLE_LEAD.split("|"))
-_NP = r"(?:^|(?<=, )|(?<=; )|" + _AFTER_ROLE + r")(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'&-]*(?:\s+(?:of|and|the|for|on|al|bin|[A-Z][\w.'&-]*))*)"
+_NP = r"(?:^|(?<=, )|(?<=; )|" + _AFTER_ROLE + r")(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'&-]{0,40}(?:\s+(?:of|and|the|for|on|al|bin|[A-Z][\w.'&-]{0,40})){0,7})"
 _LOWER_NP = (r"(?P<x>(?:(?:a|an|one|two|three|four|several|some|many|other|senior|former|unnamed|anonymous|"
              r"current|U\.S\.|US|[A-Z][a-z]+(?:an|i|ish|ese))\s+){0,5}"
              r"(?:[A-Z][\w.-]*(?:'s)?\s+)?(?:foreign |defen[cs]e |interior |finance )?"
@@ -135,8 +135,8 @@ _PATTERNS = [
     re.compile(r"\b(?:reported|cited|confirmed|revealed|published|quoted|first reported|broken)\s+by\s+(?P<x>[^,;]+?)" + _END),
     re.compile(_NP + r",?\s+(?:has |have |had )?(?:also |previously |first |publicly |earlier |reportedly )?(?:" + _SAY_STRICT + r")\b"),
     re.compile(_LOWER_NP + r",?\s+(?:have |has |had )?(?:also )?(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I),
-    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]*(?:\s+(?:of|the|[A-Z][\w.'-]*))*)\s+(?:declined|refused) to comment"),
-    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]*(?:\s+(?:of|the|[A-Z][\w.'-]*))*)\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)"),
+    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:declined|refused) to comment"),
+    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)"),
     re.compile(r"(?P<x>(?:(?:two|three|four|several|some|other|multiple|many)\s+)*(?:sources|people|persons|officials) familiar with (?:the |his |her |their )?\w+)", re.I),
     re.compile(_NP + r",\s*(?:citing|quoting)\s+[^,]+,\s+(?:has |have )?(?:" + _SAY_STRICT + r")\b"),
     re.compile(_NP + r"[^,;]{0,100}?,\s+(?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b"),
@@ -162,15 +162,20 @@ def _split_and(x: str) -> list[str]:
 
 def cites_in(sentence: str, index: int) -> list[Cite]:
     """The attributions one sentence makes."""
+    return [Cite(c.name, c.kind, index, c.role) for c in _cites(sentence)]
+
+
+@lru_cache(maxsize=65536)
+def _cites(sentence: str) -> tuple[Cite, ...]:
     s = fold(sentence)
     out: list[Cite] = []
     for rx in _PATTERNS:
         for m in rx.finditer(s):
             for part in _split_and(_clean(m.group("x"))):
-                c = _make(part, index)
+                c = _make(part, 0)
                 if c:
                     out.append(c)
-    return out
+    return tuple(out)
 
 
 def _make(x: str, index: int) -> Cite | None:
