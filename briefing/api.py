@@ -20,14 +20,38 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
     return load_project(path)
 
 
-def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None) -> dict:
-    """Read the articles and build the briefing/1 document (a dict)."""
+def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
+            cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None) -> dict:
+    """Read the articles and build the briefing/1 document (a dict).
+
+    ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
+    ``workers``: processes for large sets (default: the machine's cores).
+    ``progress(label, done, total)``: called during long work."""
+    from .articles import check_ids, collect_sources
+    from .errors import SourceError
+    from .pipeline import Cache, default_cache_dir, load_all, positions_all, workers_default
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
-    articles = load_articles(sources)
+    cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None))
+    workers = workers or workers_default()
+    paths = collect_sources(sources)
+    articles = load_all(paths, cache, workers, progress, warn=log)
+    if not articles:
+        raise SourceError(f"no articles to read: all {len(paths)} file{'s' if len(paths) != 1 else ''} were skipped")
+    check_ids(articles)
+    for a in articles:
+        for n in a.notes:
+            if log:
+                log(f"warning: {a.path}: {n}")
     if log:
-        log(f"read {len(articles)} article{'s' if len(articles) != 1 else ''}")
-    return assemble(articles, project, as_of=as_of, log=log)
+        log(f"read {len(articles)} article{'s' if len(articles) != 1 else ''}"
+            + (f" ({cache.hits} from the cache)" if cache.hits else ""))
+    doc = assemble(articles, project, as_of=as_of, log=log,
+                   positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
+    if stats is not None:
+        stats.update({"articles": len(articles), "files": len(paths), "cache_hits": cache.hits,
+                      "cache_misses": cache.misses, "workers": workers})
+    return doc
 
 
 def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, project_base: Path | None = None,

@@ -14,8 +14,9 @@ from pathlib import Path
 import yaml
 
 from .config import parse_date
-from .errors import SourceError
-from .text import Block, fold_ws, is_boilerplate, looks_like_heading, split_blocks, split_sentences
+from .errors import SkippedSource, SourceError
+from .text import (Block, decode_text, fold_ws, is_boilerplate, looks_binary, looks_like_heading, safe_yaml,
+                   split_blocks, split_sentences)
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
 HTML = {".html", ".htm"}
@@ -45,6 +46,10 @@ class Article:
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # warnings about this file (encoding...)
+    key: str | None = None          # content hash (the cache key), set by the pipeline
+    cites: list | None = None       # attributions, filled by the pipeline (cached)
+    mentions: list | None = None    # (sentence index, date Mention), filled by the pipeline (cached)
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
@@ -54,7 +59,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     if not m:
         raise SourceError("front matter starts with '---' but has no closing '---' line", path)
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = safe_yaml(m.group(1)) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark else ""
@@ -123,13 +128,15 @@ def load_article(path: Path) -> Article:
         raw = path.read_bytes()
     except OSError as e:
         raise SourceError(f"cannot read file ({e.strerror or e})", path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise SourceError(f"not UTF-8 text (byte {e.start})", path)
-    if "\x00" in text:
-        raise SourceError("looks like a binary file, not text", path)
+    if not raw.strip():
+        raise SkippedSource("empty file, skipped", path)
+    kind = looks_binary(raw)
+    if kind:
+        raise SkippedSource(f"{kind}, not text; skipped", path)
+    text, note = decode_text(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise SkippedSource("only whitespace, skipped", path)
     if path.suffix.lower() in HTML:
         meta, body = _from_html(text, path)
     else:
@@ -159,11 +166,12 @@ def load_article(path: Path) -> Article:
         title = " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")
         title = title or path.stem
     if not any(b.kind != "heading" for b in blocks):
-        raise SourceError("no article text found (empty, or only headings and boilerplate)", path)
+        raise SkippedSource("no article text (only headings or boilerplate), skipped", path)
 
     art = Article(id=str(meta.get("id") or path.stem), path=path, title=title, title_inferred=inferred,
                   outlet=meta.get("outlet"), url=meta.get("url"), published=meta.get("published"),
-                  author=meta.get("author"), language=meta.get("language"), blocks=blocks)
+                  author=meta.get("author"), language=meta.get("language"), blocks=blocks,
+                  notes=[note] if note else [])
     n = 0
     for bi, b in enumerate(blocks):
         if b.kind == "heading":
@@ -184,8 +192,16 @@ def collect_sources(sources: list[Path]) -> list[Path]:
     for s in sources:
         s = Path(s)
         if s.is_dir():
-            for f in sorted(s.iterdir()):
-                if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith("."):
+            try:
+                entries = sorted(s.iterdir())
+            except OSError as e:
+                raise SourceError(f"cannot list folder ({e.strerror or e})", s)
+            for f in entries:
+                try:
+                    ok = f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
+                except OSError:          # a symlink loop or a dangling link: not an article
+                    ok = False
+                if ok:
                     files.append(f)
         elif s.is_file():
             if s.suffix.lower() not in SUPPORTED:
@@ -196,7 +212,10 @@ def collect_sources(sources: list[Path]) -> list[Path]:
             raise SourceError("no such file or folder", s)
     seen, out = set(), []
     for f in files:
-        key = f.resolve()
+        try:
+            key = f.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
         if key not in seen:
             seen.add(key)
             out.append(f)
@@ -206,12 +225,34 @@ def collect_sources(sources: list[Path]) -> list[Path]:
     return out
 
 
-def load_articles(sources: list[Path]) -> list[Article]:
-    arts = [load_article(f) for f in collect_sources(sources)]
+def load_articles(sources: list[Path], warn=None) -> list[Article]:
+    """Every article of the sources; files that are not articles (empty, binary) are skipped
+    with a warning through ``warn``; if none is left that is an error."""
+    arts = []
+    skipped = []
+    for f in collect_sources(sources):
+        try:
+            arts.append(load_article(f))
+        except SkippedSource as e:
+            skipped.append(e)
+            if warn:
+                warn(f"warning: {e.message}")
+    if not arts:
+        raise SourceError(f"no articles to read: {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped "
+                          f"({'; '.join(e.message for e in skipped[:3])})")
+    for a in arts:
+        for n in a.notes:
+            if warn:
+                warn(f"warning: {a.path}: {n}")
+    check_ids(arts)
+    return arts
+
+
+def check_ids(arts: list[Article]) -> None:
+    """Article ids are file stems and must be unique across the sources."""
     ids: dict[str, Path] = {}
     for a in arts:
         if a.id in ids:
             raise SourceError(f"two articles share the id '{a.id}' ({ids[a.id]} and {a.path}); "
                               "rename one file", a.path)
         ids[a.id] = a.path
-    return arts

@@ -109,8 +109,11 @@ def _bluf(actors: list[dict], chronology: list[dict], limit: int = 5) -> list[di
     return points[:limit]
 
 
-def assemble(articles, project: Project, as_of: dt.date | None = None, log=None) -> dict:
-    """Build the briefing/1 document from loaded articles."""
+def assemble(articles, project: Project, as_of: dt.date | None = None, log=None, positions_fn=None) -> dict:
+    """Build the briefing/1 document from loaded articles.
+
+    ``positions_fn(articles, actors)``: how per-article positions are computed (the pipeline
+    passes a cached, parallel one); by default one article after the other."""
     log = log or (lambda msg: None)
     anchor, anchor_source = as_of or project.as_of, "as_of"
     if anchor is None and not any(a.published for a in articles):
@@ -129,12 +132,15 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None)
         log("no actors in the project file; picked from the articles: "
             + (", ".join(a.name for a in actors_cfg) or "none found"))
     actors_cfg = learn_people(articles, actors_cfg)
-    matcher = ActorMatcher(actors_cfg)
     found = {a.name: [] for a in actors_cfg}
-    for art in articles:
-        for p in positions_in(art, matcher):
-            found[p.actor].append(p)
-    cites = {a.id: article_cites(a.sentences) for a in articles}
+    if positions_fn is None:
+        matcher = ActorMatcher(actors_cfg)
+        positions = [p for art in articles for p in positions_in(art, matcher)]
+    else:
+        positions = positions_fn(articles, actors_cfg)
+    for p in positions:
+        found[p.actor].append(p)
+    cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
     actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known)}
               for a in actors_cfg]

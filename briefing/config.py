@@ -82,7 +82,8 @@ def load_project(path: Path | None) -> Project:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read project file ({e})", path)
     try:
-        data = yaml.safe_load(text) or {}
+        from .text import safe_yaml
+        data = safe_yaml(text) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

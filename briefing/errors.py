@@ -19,6 +19,10 @@ class SourceError(BriefingError):
     """No sources, unreadable file, bad front matter."""
 
 
+class SkippedSource(SourceError):
+    """A file that is not an article (empty, binary): skipped with a warning, not fatal."""
+
+
 class ConfigError(BriefingError):
     """A project file that does not validate."""
 

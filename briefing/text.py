@@ -20,6 +20,55 @@ def data_file(name: str):
         return yaml.safe_load(f)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a file from elsewhere cannot make a billion laughs."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed here",
+                                                    event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def safe_yaml(text: str):
+    """yaml.safe_load without aliases (YAMLError on one, with its position)."""
+    return yaml.load(text, Loader=_NoAliasLoader)
+
+
+def decode_text(raw: bytes) -> tuple[str, str | None]:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252 /
+    Latin-1. Returns (text, note) where note says when a fallback was used."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), None
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(enc, errors="replace"), None
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "not UTF-8; read as Windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "not UTF-8; read as Latin-1"
+
+
+def looks_binary(raw: bytes) -> str | None:
+    """The kind of a binary file, or None for text."""
+    head = raw[:8]
+    for magic, kind in ((b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                        (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a zip archive (or Office document)"),
+                        (b"\x1f\x8b", "a gzip archive")):
+        if head.startswith(magic):
+            return kind
+    sample = raw[:4096]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file"
+    return None
+
+
 def fold_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 

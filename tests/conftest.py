@@ -48,3 +48,16 @@ def seed_build(tmp_path_factory):
     res = CliRunner().invoke(cli, ["build", str(SEEDS), "-o", str(out)])
     assert res.exit_code == 0, res.output
     return res, out, pdf_text(out)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests use their own cache folder, never the user's."""
+    import os
+    old = os.environ.get("BRIEFING_CACHE_DIR")
+    os.environ["BRIEFING_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("BRIEFING_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFING_CACHE_DIR"] = old

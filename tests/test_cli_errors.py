@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -38,11 +39,18 @@ def test_no_arguments_and_no_seeds_folder(runner, tmp_path, monkeypatch):
     assert not (tmp_path / "briefing.pdf").exists()
 
 
-def test_unreadable_file(runner, tmp_path):
+def test_unreadable_file(runner, tmp_path, monkeypatch):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00 not text")
+    bad.write_text("Officials said the talks would resume.", encoding="utf-8")
+    real = Path.read_bytes
+
+    def deny(self):
+        if self.name == "bad.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", deny)
     out = tmp_path / "o.pdf"
-    _fails(runner.invoke(cli, ["build", str(bad), "-o", str(out)]), str(bad), "not UTF-8")
+    _fails(runner.invoke(cli, ["build", str(bad), "-o", str(out)]), str(bad), "cannot read file (Permission denied)")
     assert not out.exists()
 
 

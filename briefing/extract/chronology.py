@@ -109,30 +109,38 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     return text[:1].upper() + text[1:]
 
 
+def _found(art) -> list:
+    """(sentence index, Mention) of an article: from the pipeline's cache, else tagged now."""
+    if getattr(art, "mentions", None) is not None:
+        return art.mentions
+    return [(s.index, m) for s in art.sentences for m in tag(s.text)]
+
+
 def mentions(articles, as_of: dt.date | None) -> list[dict]:
     """Every date mention of every article, resolved, as chronology entries (not yet merged)."""
     out = []
     for art in articles:
-        for s in art.sentences:
-            for men in tag(s.text):
-                r = resolve(men, s.text, art.published, as_of)
-                out.append({
-                    "date": r.date,
-                    "precision": r.precision,
-                    "year_inferred": r.year_inferred,
-                    "span": men.span,
-                    "summary": event_summary(s.text, men.start, men.end),
-                    "sources": [art.id],
-                    "flags": [] if r.date else ["undated"],
-                    "inferred": r.inferred,
-                    "basis": r.basis,
-                    **({"until": r.date[:8] + f"{men.day2:02d}"} if men.day2 and r.date else {}),
-                    "quote": s.text,
-                    "_anaphoric": men.anaphoric,
-                    "_explicit_year": men.kind == "absolute" and men.year is not None,
-                    "_future": is_future(s.text),
-                    "_order": (art.id, s.index, men.start),
-                })
+        by_index = {s.index: s for s in art.sentences}
+        for idx, men in _found(art):
+            s = by_index[idx]
+            r = resolve(men, s.text, art.published, as_of)
+            out.append({
+                "date": r.date,
+                "precision": r.precision,
+                "year_inferred": r.year_inferred,
+                "span": men.span,
+                "summary": event_summary(s.text, men.start, men.end),
+                "sources": [art.id],
+                "flags": [] if r.date else ["undated"],
+                "inferred": r.inferred,
+                "basis": r.basis,
+                **({"until": r.date[:8] + f"{men.day2:02d}"} if men.day2 and r.date else {}),
+                "quote": s.text,
+                "_anaphoric": men.anaphoric,
+                "_explicit_year": men.kind == "absolute" and men.year is not None,
+                "_future": is_future(s.text),
+                "_order": (art.id, s.index, men.start),
+            })
     return out
 
 
@@ -140,14 +148,13 @@ def infer_anchor(articles) -> dt.date | None:
     """The latest explicit date with a year in the set (day or month precision)."""
     best = None
     for art in articles:
-        for s in art.sentences:
-            for men in tag(s.text):
-                if men.kind == "absolute" and men.year and men.precision in ("day", "month"):
-                    # a month stands for its last day: a text naming "December 2025" is not older
-                    last = calendar.monthrange(men.year, men.month)[1]
-                    d = dt.date(men.year, men.month, men.day or last)
-                    if best is None or d > best:
-                        best = d
+        for _, men in _found(art):
+            if men.kind == "absolute" and men.year and men.precision in ("day", "month"):
+                # a month stands for its last day: a text naming "December 2025" is not older
+                last = calendar.monthrange(men.year, men.month)[1]
+                d = dt.date(men.year, men.month, men.day or last)
+                if best is None or d > best:
+                    best = d
     return best
 
 

@@ -1,0 +1,192 @@
+"""Per-article work, cached and spread over processes.
+
+Two per-article stages are worth keeping between runs:
+
+1. analysis: reading, cleaning, sentences, attributions, date mentions; it depends only on the
+   file's bytes (and the extractor version);
+2. positions: which sentences are which actor's; it depends on the file and on the actors
+   (their names and aliases, including the people learnt from the set).
+
+Both are cached by content hash in a folder the user can clear (``briefing cache clear``;
+default ``$BRIEFING_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefing``, else ``~/.cache/briefing``).
+Large sets use a process pool across the machine's cores. Everything else (resolving dates
+against the anchor, merging, ranking) is set-level and cheap, and is done afresh every run.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import __version__
+from .articles import Article, load_article
+from .errors import SkippedSource
+
+# bump when what a stage produces changes: old cache entries are then simply not found
+STAGE_VERSION = {"analysis": "1", "positions": "1"}
+POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("BRIEFING_CACHE_DIR"):
+        return Path(os.environ["BRIEFING_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefing"
+
+
+class Cache:
+    """Pickled stage results under ``root/stage/ab/<key>.pkl``; a damaged entry is a miss."""
+
+    def __init__(self, root: Path | None):
+        self.root = Path(root) if root else None
+        self.hits = self.misses = 0
+
+    def _path(self, stage: str, key: str) -> Path:
+        return self.root / stage / key[:2] / f"{key}.pkl"
+
+    def get(self, stage: str, key: str):
+        if not self.root:
+            self.misses += 1
+            return None
+        try:
+            with open(self._path(stage, key), "rb") as f:
+                value = pickle.load(f)
+            self.hits += 1
+            return value
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+            self.misses += 1
+            return None
+
+    def put(self, stage: str, key: str, value) -> None:
+        if not self.root:
+            return
+        p = self._path(stage, key)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".part")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, p)
+        except OSError:
+            pass                      # a read-only or full cache folder only costs speed
+
+    def clear(self) -> int:
+        import shutil
+        if not self.root or not self.root.exists():
+            return 0
+        n = sum(1 for _ in self.root.rglob("*.pkl"))
+        shutil.rmtree(self.root, ignore_errors=True)
+        return n
+
+
+def file_key(path: Path, raw: bytes) -> str:
+    h = hashlib.sha256()
+    h.update(f"{__version__}/{STAGE_VERSION['analysis']}/{path.stem}/{path.suffix.lower()}\0".encode())
+    h.update(raw)
+    return h.hexdigest()
+
+
+def _analyse(path: str):
+    """Worker: (path, article or None, skip message or None). Exceptions other than a skip
+    propagate (they are the user's errors: bad front matter...)."""
+    from .extract.dates import tag
+    from .extract.sources import article_cites
+    try:
+        art = load_article(Path(path))
+    except SkippedSource as e:
+        return path, None, e.message
+    art.cites = article_cites(art.sentences)
+    art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]
+    return path, art, None
+
+
+_MATCHER = {}
+
+
+def _positions(args):
+    article, actors, sig = args
+    from .extract.positions import ActorMatcher, positions_in
+    m = _MATCHER.get(sig)
+    if m is None:
+        _MATCHER.clear()
+        m = _MATCHER[sig] = ActorMatcher(actors)
+    return positions_in(article, m)
+
+
+def _map(fn, items, workers: int, progress, label: str):
+    total = len(items)
+    done = 0
+    if workers > 1 and total >= POOL_MIN:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            for r in ex.map(fn, items, chunksize=max(8, total // (workers * 16))):
+                done += 1
+                if progress and (done % 50 == 0 or done == total):
+                    progress(label, done, total)
+                yield r
+    else:
+        for it in items:
+            r = fn(it)
+            done += 1
+            if progress and (done % 50 == 0 or done == total):
+                progress(label, done, total)
+            yield r
+
+
+def workers_default() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, warn=None) -> list[Article]:
+    """Analyse every file (cached by content); skipped files are warned about."""
+    out: dict[str, Article] = {}
+    keys: dict[str, str] = {}
+    todo = []
+    for p in paths:
+        try:
+            raw = p.read_bytes()
+        except OSError:
+            todo.append(str(p))          # let the loader report it with its message
+            continue
+        k = keys[str(p)] = file_key(p, raw)
+        hit = cache.get("analysis", k)
+        if isinstance(hit, Article):
+            hit.path = p
+            hit.key = k
+            out[str(p)] = hit
+        else:
+            todo.append(str(p))
+    if progress and len(out):
+        progress("cached", len(out), len(paths))
+    for path, art, skip in _map(_analyse, todo, workers, progress, "reading"):
+        if skip:
+            if warn:
+                warn(f"warning: {path}: {skip}")
+            continue
+        out[path] = art
+        if path in keys:
+            art.key = keys[path]
+            cache.put("analysis", keys[path], art)
+    return [out[str(p)] for p in paths if str(p) in out]
+
+
+def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 1, progress=None) -> list:
+    """Positions of every article for these actors (cached by article and actor set)."""
+    sig = hashlib.sha256(repr([(a.name, sorted(a.terms)) for a in actors]).encode()).hexdigest()
+    results: dict[int, list] = {}
+    todo = []
+    for i, art in enumerate(articles):
+        k = hashlib.sha256(f"{STAGE_VERSION['positions']}/{sig}/{getattr(art, 'key', None) or id(art)}".encode()).hexdigest()
+        hit = cache.get("positions", k) if getattr(art, "key", None) else None
+        if isinstance(hit, list):
+            results[i] = hit
+        else:
+            todo.append((i, k))
+    items = [(articles[i], actors, sig) for i, _ in todo]
+    for (i, k), res in zip(todo, _map(_positions, items, workers, progress, "positions")):
+        results[i] = res
+        if getattr(articles[i], "key", None):
+            cache.put("positions", k, res)
+    return [p for i in range(len(articles)) for p in results[i]]
