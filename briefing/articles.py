@@ -50,6 +50,7 @@ class Article:
     key: str | None = None          # content hash (the cache key), set by the pipeline
     cites: list | None = None       # attributions, filled by the pipeline (cached)
     mentions: list | None = None    # (sentence index, date Mention), filled by the pipeline (cached)
+    sentence_cites: dict | None = None   # sentence index -> its attributions (cached)
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:

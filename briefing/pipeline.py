@@ -26,7 +26,7 @@ from .articles import Article, load_article
 from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
-STAGE_VERSION = {"analysis": "1", "positions": "1"}
+STAGE_VERSION = {"analysis": "2", "positions": "1"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 
 
@@ -93,12 +93,13 @@ def _analyse(path: str):
     """Worker: (path, article or None, skip message or None). Exceptions other than a skip
     propagate (they are the user's errors: bad front matter...)."""
     from .extract.dates import tag
-    from .extract.sources import article_cites
+    from .extract.sources import article_cites, sentence_cites
     try:
         art = load_article(Path(path))
     except SkippedSource as e:
         return path, None, e.message
     art.cites = article_cites(art.sentences)
+    art.sentence_cites = sentence_cites(art.sentences)
     art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]
     return path, art, None
 
@@ -169,7 +170,16 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
         if path in keys:
             art.key = keys[path]
             cache.put("analysis", keys[path], art)
-    return [out[str(p)] for p in paths if str(p) in out]
+    from .extract.sources import prime
+    arts = [out[str(p)] for p in paths if str(p) in out]
+    for a in arts:
+        by_index = {s.index: s.text for s in a.sentences}
+        for i, cites in (getattr(a, "sentence_cites", None) or {}).items():
+            prime(by_index[i], cites)
+        for s in a.sentences:
+            if s.index not in (getattr(a, "sentence_cites", None) or {}):
+                prime(s.text, ())
+    return arts
 
 
 def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 1, progress=None) -> list:

@@ -6,6 +6,7 @@ the year (or the whole date) was inferred and from what anchor, and flags such a
 from __future__ import annotations
 
 import calendar
+import heapq
 import datetime as dt
 import re
 from functools import lru_cache
@@ -20,6 +21,7 @@ this that these those it its their his her they he she which who whom when where
 will would could should may might can also not no into over after before about during""".split())
 
 
+@lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     for suf in ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "s"):
         if w.endswith(suf) and len(w) - len(suf) >= 4:
@@ -63,7 +65,7 @@ class NearDuplicates:
                 for i in post:
                     counts[i] = counts.get(i, 0) + 1
         # the few items sharing the most rare words are the only ones worth a full comparison
-        for i in sorted(counts, key=lambda i: (-counts[i], i))[:25]:
+        for i in heapq.nsmallest(25, counts, key=lambda i: (-counts[i], i)):
             if overlap_sets(words, self.words[i]) >= threshold and accept(i):
                 return i
         return None

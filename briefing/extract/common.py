@@ -6,6 +6,7 @@ its subject ends, which words are reporting verbs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # straight quotes, same length: spans found in the folded text are valid in the original
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2011": "-",
@@ -81,6 +82,7 @@ _SUBORD = re.compile(
 _HEDGES = re.compile(r"\b(?:reportedly|allegedly|apparently|purportedly|reported(?:ly)? to have)\s+", re.I)
 
 
+@lru_cache(maxsize=65536)
 def strip_lead(sentence: str) -> str:
     """Remove leading discourse words, attribution frames ("According to X, ...", "X, citing Y,
     claimed that ...") and leading adverbial phrases ("During the call, ...")."""
@@ -173,15 +175,19 @@ _OBJ_START = {"to", "that", "a", "an", "the", "his", "her", "its", "their", "for
               "as", "amid", "after", "under", "from", "in", "at"}
 
 
+_NONWORD = re.compile(r"[^\w'-]")
+
+
+@lru_cache(maxsize=65536)
 def subject_zone(clause: str) -> tuple[str, str]:
     """Split a clause into (subject, rest) at its first finite verb (a rough, fast rule)."""
     toks = clause.split()
     for i, t in enumerate(toks):
-        w = re.sub(r"[^\w'-]", "", fold(t)).lower()
+        w = _NONWORD.sub("", fold(t)).lower()
         if i == 0 or not w:
             continue
         if w in AMBIGUOUS and not t.endswith(","):
-            nxt = re.sub(r"[^\w'-]", "", fold(toks[i + 1])).lower() if i + 1 < len(toks) else ""
+            nxt = _NONWORD.sub("", fold(toks[i + 1])).lower() if i + 1 < len(toks) else ""
             if nxt not in _OBJ_START and not nxt.endswith("ly"):
                 continue
         elif w in AMBIGUOUS:

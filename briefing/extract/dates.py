@@ -99,11 +99,29 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+# what a sentence must contain for a kind of pattern to be worth trying
+_HAS = {
+    "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    "digit": re.compile(r"\d"),
+    "relative": re.compile(r"(?i)yesterday|today|tonight|tomorrow|night|week|month|year|\bday"),
+}
+_NEEDS = {"iso": "digit", "mdy": "month", "dmy": "month", "dm": "month", "md": "month", "my": "month",
+          "m_cue": "month", "m_the": "month", "y_cue": "digit", "weekday": "weekday", "deictic": "relative",
+          "this_unit": "relative", "lastnext": "relative", "ago": "relative", "narrative": "relative",
+          "range_md": "month", "range_dm": "month"}
+
+
 def tag(sentence: str) -> list[Mention]:
     """All date expressions in one sentence, left to right, non-overlapping."""
+    has = {k: bool(rx.search(sentence)) for k, rx in _HAS.items()}
+    if not any(has.values()):
+        return []
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
     for rx, kind in _PATTERNS:
+        if not has[_NEEDS[kind]]:
+            continue
         for m in rx.finditer(sentence):
             s, e = m.span()
             span = m.group(0).strip()

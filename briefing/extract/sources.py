@@ -129,18 +129,21 @@ _LOWER_NP = (r"(?P<x>(?:(?:a|an|one|two|three|four|several|some|many|other|senio
              r"(?:\s+(?:familiar with (?:the |his |her |their )?\w+|in [A-Z][\w-]+))?)")
 _END = r"(?=,|;|\.?[\"']?$| which | who | that | as | on )"
 
+_SAYS = re.compile(r"\b(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)
+# (cheap test a sentence must pass, pattern): most sentences attribute nothing, and the
+# prefilter keeps them from paying for the expensive patterns
 _PATTERNS = [
-    re.compile(r"\b[Aa]ccording to (?:estimates (?:from|by) |a report (?:by|from|in) |reports? (?:by|from|in) |sources cited by )?(?P<x>[^,;]+?)" + _END),
-    re.compile(r"\b(?:[Cc]iting|which cited|who cited|sources cited by)\s+(?P<x>[^,;]+?)" + _END),
-    re.compile(r"\b(?:reported|cited|confirmed|revealed|published|quoted|first reported|broken)\s+by\s+(?P<x>[^,;]+?)" + _END),
-    re.compile(_NP + r",?\s+(?:has |have |had )?(?:also |previously |first |publicly |earlier |reportedly )?(?:" + _SAY_STRICT + r")\b"),
-    re.compile(_LOWER_NP + r",?\s+(?:have |has |had )?(?:also )?(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I),
-    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:declined|refused) to comment"),
-    re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)"),
-    re.compile(r"(?P<x>(?:(?:two|three|four|several|some|other|multiple|many)\s+)*(?:sources|people|persons|officials) familiar with (?:the |his |her |their )?\w+)", re.I),
-    re.compile(_NP + r",\s*(?:citing|quoting)\s+[^,]+,\s+(?:has |have )?(?:" + _SAY_STRICT + r")\b"),
-    re.compile(_NP + r"[^,;]{0,100}?,\s+(?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b"),
-    re.compile(r"(?P<x>\b(?:state media|state television|state TV|state-run media|state news agency))\s+(?:reported|said|says|quoted)", re.I),
+    (re.compile(r"ccording to"), re.compile(r"\b[Aa]ccording to (?:estimates (?:from|by) |a report (?:by|from|in) |reports? (?:by|from|in) |sources cited by )?(?P<x>[^,;]+?)" + _END)),
+    (re.compile(r"[Cc]it(?:ing|ed)"), re.compile(r"\b(?:[Cc]iting|which cited|who cited|sources cited by)\s+(?P<x>[^,;]+?)" + _END)),
+    (re.compile(r" by "), re.compile(r"\b(?:reported|cited|confirmed|revealed|published|quoted|first reported|broken)\s+by\s+(?P<x>[^,;]+?)" + _END)),
+    (_SAYS, re.compile(_NP + r",?\s+(?:has |have |had )?(?:also |previously |first |publicly |earlier |reportedly )?(?:" + _SAY_STRICT + r")\b")),
+    (_SAYS, re.compile(_LOWER_NP + r",?\s+(?:have |has |had )?(?:also )?(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)),
+    (re.compile(r"to comment"), re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:declined|refused) to comment")),
+    (re.compile(r"(?:directed|referred) (?:inquiries|questions|requests|reporters)"), re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)")),
+    (re.compile(r"familiar with"), re.compile(r"(?P<x>(?:(?:two|three|four|several|some|other|multiple|many)\s+)*(?:sources|people|persons|officials) familiar with (?:the |his |her |their )?\w+)", re.I)),
+    (re.compile(r"(?:citing|quoting)"), re.compile(_NP + r",\s*(?:citing|quoting)\s+[^,]+,\s+(?:has |have )?(?:" + _SAY_STRICT + r")\b")),
+    (re.compile(r", (?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b"), re.compile(_NP + r"[^,;]{0,100}?,\s+(?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b")),
+    (re.compile(r"[Ss]tate"), re.compile(r"(?P<x>\b(?:state media|state television|state TV|state-run media|state news agency))\s+(?:reported|said|says|quoted)", re.I)),
 ]
 
 _SKIP = re.compile(r"^(?:the |a |an )?(?:report|reports|reporting|media|analysts?|experts?|critics?|the sources.*|sources cited.*|the|a|an|"
@@ -160,16 +163,33 @@ def _split_and(x: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_PRIMED: dict[str, tuple] = {}
+
+
+def prime(sentence: str, cites: tuple) -> None:
+    """Remember a sentence's attributions found earlier (in a worker, or a cached run)."""
+    _PRIMED[sentence] = cites
+
+
 def cites_in(sentence: str, index: int) -> list[Cite]:
     """The attributions one sentence makes."""
-    return [Cite(c.name, c.kind, index, c.role) for c in _cites(sentence)]
+    found = _PRIMED.get(sentence)
+    if found is None:
+        found = _cites(sentence)
+    return [Cite(c.name, c.kind, index, c.role) for c in found]
+
+
+def sentence_cites(sentences) -> dict[int, tuple]:
+    return {s.index: _cites(s.text) for s in sentences if _cites(s.text)}
 
 
 @lru_cache(maxsize=65536)
 def _cites(sentence: str) -> tuple[Cite, ...]:
     s = fold(sentence)
     out: list[Cite] = []
-    for rx in _PATTERNS:
+    for pre, rx in _PATTERNS:
+        if not pre.search(s):
+            continue
         for m in rx.finditer(s):
             for part in _split_and(_clean(m.group("x"))):
                 c = _make(part, 0)
