@@ -86,13 +86,14 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
 
 
 def build(sources, out, config=None, layout: str | None = None, as_of=None, locale: str | None = None, log=None,
-          fmt: str = "pdf", standards: list[str] | None = None) -> tuple[dict, dict]:
+          fmt: str = "pdf", standards: list[str] | None = None, cache_dir=True, progress=None,
+          stats: dict | None = None) -> tuple[dict, dict]:
     sources = [Path(s) for s in sources]
     project = resolve_project(sources, config)
     if locale or project.locale_set:
         from .i18n import get_locale
         get_locale(locale or project.locale)      # a bad locale fails before any work
-    doc = extract(sources, as_of=as_of, log=log, project=project)
+    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, progress=progress, stats=stats)
     figures = render(doc, out, layout=layout or project.layout,
                      locale=locale or (project.locale if project.locale_set else None),
                      project_base=project_base(project, sources), fmt=fmt, standards=standards)
@@ -119,7 +120,7 @@ def render_edition(doc: dict, layout: str, locale: str | None, project_base: Pat
 
 
 def distribute(sources, distribution, config=None, as_of=None, mode: str = "outbox", resend: bool = False,
-               outbox: Path | None = None, log=None):
+               outbox: Path | None = None, log=None, cache_dir=True):
     """Build one edition per distinct (layout, locale), one message per audience; then write the
     outbox (mode "outbox"), send over SMTP ("send") or only report ("dry-run").
 
@@ -137,7 +138,7 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
     base = project_base(project, sources)
     for a in dist.audiences:
         find_layout(a.layout, base)                    # every layout known before any work
-    doc = extract(sources, as_of=as_of, log=log, project=project)
+    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir)
     editions: dict[tuple[str, str], Edition] = {}
     for a in dist.audiences:
         key = (a.layout, a.locale)

@@ -40,7 +40,47 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
+class Progress:
+    """A progress bar on stderr for long work; silent when stderr is not a terminal or with -q."""
+
+    def __init__(self, quiet: bool):
+        self.on = not quiet and sys.stderr.isatty()
+        self.bar = None
+        self.label = None
+
+    def __call__(self, label: str, done: int, total: int):
+        if not self.on or total < 100:
+            return
+        if label != self.label:
+            self.close()
+            self.label = label
+            self.bar = click.progressbar(length=total, label=label.ljust(10), file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+            self.last = 0
+        self.bar.update(done - self.last)
+        self.last = done
+        if done >= total:
+            self.close()
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+            self.label = None
+
+
+def _cache_arg(no_cache: bool, cache_dir):
+    if no_cache:
+        return False
+    return Path(cache_dir) if cache_dir else True
+
+
 def sources_opts(f):
+    f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) on stdout.")(f)
+    f = click.option("--no-cache", is_flag=True, help="Do not read or write the per-article cache.")(f)
+    f = click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR",
+                     help="Cache folder (default: $XDG_CACHE_HOME/briefing or ~/.cache/briefing; "
+                          "`briefing cache clear` empties it).")(f)
     f = click.option("--config", "-c", type=click.Path(dir_okay=False),
                      help="Project file (default: briefing.yaml next to the first source).")(f)
     f = click.option("--as-of", callback=_as_of, metavar="DATE",
@@ -100,7 +140,7 @@ def _standards(values):
               help="Layout name (project layouts/ first, then built-in) or folder. Default: analyst.")
 @render_opts
 @sources_opts
-def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet):
+def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Read articles and write the briefing PDF in one step.
 
     SOURCES are folders (their .txt/.md files are read) and/or files. With none,
@@ -116,13 +156,28 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet)
     """
     from .api import build as do_build
     t0 = time.perf_counter()
-    doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of, log=_log(quiet),
-                        locale=locale, fmt=fmt, standards=_standards(standards))
+    progress = Progress(quiet or as_json)
+    stats: dict = {}
+    try:
+        doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of,
+                            log=_log(quiet or as_json), locale=locale, fmt=fmt, standards=_standards(standards),
+                            cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats)
+    finally:
+        progress.close()
     secs = time.perf_counter() - t0
     for w in fig["warnings"]:
         click.echo(f"warning: {w}", err=True)
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
     n_src = sum(len(a.get("cites") or []) for a in doc["articles"])
+    if as_json:
+        import json
+        click.echo(json.dumps({"output": fig["files"], "format": fmt, "articles": len(doc["articles"]),
+                               "actors": len(doc["actors"]), "positions": n_pos,
+                               "chronology": len(doc["chronology"]), "sources": n_src, "pages": fig["pages"],
+                               "bytes": fig["bytes"], "seconds": round(secs, 3), "as_of": doc.get("as_of"),
+                               "pdf_standards": fig["standards"], "warnings": fig["warnings"],
+                               "cache": {"hits": stats.get("cache_hits", 0), "misses": stats.get("cache_misses", 0)}}))
+        return
     where = output if fmt == "pdf" else f"{fig['files'][0]} .. {Path(fig['files'][-1]).name}"
     click.echo(f"{where}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
                f"{len(doc['chronology'])} chronology entries, {n_src} sources, {fig['pages']} pages, "
@@ -134,7 +189,7 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet)
 @click.option("--output", "-o", default="briefing.yaml", show_default=True, type=click.Path(dir_okay=False),
               help="briefing/1 YAML file to write.")
 @sources_opts
-def extract(sources, output, config, as_of, quiet):
+def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Read articles and write the briefing/1 YAML, to edit by hand and then render.
 
     \b
@@ -145,9 +200,22 @@ def extract(sources, output, config, as_of, quiet):
     from .api import extract as do_extract
     from .model import save_briefing
     t0 = time.perf_counter()
-    doc = do_extract(_sources(sources), config=config, as_of=as_of, log=_log(quiet))
+    progress = Progress(quiet or as_json)
+    stats: dict = {}
+    try:
+        doc = do_extract(_sources(sources), config=config, as_of=as_of, log=_log(quiet or as_json),
+                         cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats)
+    finally:
+        progress.close()
     save_briefing(doc, output)
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
+    if as_json:
+        import json
+        click.echo(json.dumps({"output": str(output), "articles": len(doc["articles"]), "actors": len(doc["actors"]),
+                               "positions": n_pos, "chronology": len(doc["chronology"]), "as_of": doc.get("as_of"),
+                               "seconds": round(time.perf_counter() - t0, 3),
+                               "cache": {"hits": stats.get("cache_hits", 0), "misses": stats.get("cache_misses", 0)}}))
+        return
     click.echo(f"{output}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
                f"{len(doc['chronology'])} chronology entries, {time.perf_counter() - t0:.1f} s")
 
@@ -197,7 +265,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
 @click.option("--resend", is_flag=True, help="With --send: send again even what the ledger says was accepted.")
 @click.option("--outbox", type=click.Path(file_okay=False), help="Outbox folder (default: the file's `outbox`, else ./outbox next to it).")
 @sources_opts
-def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet):
+def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Build one edition per audience and write the messages to an outbox, or send them.
 
     Without --send nothing is sent: one .eml per audience goes to the outbox. With --send,
@@ -223,7 +291,8 @@ def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet
     mode = mode or "outbox"
     t0 = time.perf_counter()
     dist, jobs, result = do_distribute(_sources(sources), distribution, config=config, as_of=as_of, mode=mode,
-                                       resend=resend, outbox=outbox, log=_log(quiet))
+                                       resend=resend, outbox=outbox, log=_log(quiet),
+                                       cache_dir=_cache_arg(no_cache, cache_dir))
     if mode == "dry-run":
         for aud, ed, msg in jobs:
             size = len(msg.as_bytes())
@@ -302,6 +371,47 @@ def layouts_new(ctx, name, source):
     from .layouts import scaffold
     dst = scaffold(name, source, ctx.obj["project"])
     click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name}")
+
+
+@cli.group()
+def cache():
+    """The per-article cache: what extraction keeps between runs.
+
+    \b
+    Examples:
+      briefing cache info
+      briefing cache clear
+    """
+
+
+@cache.command("info")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR", help="Cache folder.")
+def cache_info(cache_dir):
+    """Where the cache is and how big it is.
+
+    \b
+    Examples:
+      briefing cache info
+    """
+    from .pipeline import default_cache_dir
+    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    files = list(root.rglob("*.pkl")) if root.exists() else []
+    click.echo(f"{root}: {len(files)} entries, {_size(sum(f.stat().st_size for f in files))}")
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR", help="Cache folder.")
+def cache_clear(cache_dir):
+    """Empty the cache (the next run reads every article again).
+
+    \b
+    Examples:
+      briefing cache clear
+    """
+    from .pipeline import Cache, default_cache_dir
+    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    n = Cache(root).clear()
+    click.echo(f"cleared {n} entries from {root}")
 
 
 def main(argv=None, prog_name="briefing"):

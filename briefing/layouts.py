@@ -25,7 +25,7 @@ LAYOUT_KEYS = {
     "margins": "{top, bottom, x} lengths", "fonts": "{size, body: [families]}", "accent": "colour, #rrggbb",
     "logo": "image file in the layout folder", "marking": "handling banner text",
     "marking_color": "banner colour, #rrggbb", "sections": "sections in order",
-    "limits": "{positions_per_actor, chronology, glance_per_actor, bluf}", "locale": "default locale",
+    "limits": "{positions_per_actor, chronology, undated, sources, glance_per_actor, bluf, timeline}", "locale": "default locale",
     "pdf_standards": "list, e.g. [a-2b, ua-1]; [] for none", "quotes": "show source sentences",
     "justify": "justified text", "numbered": "numbered headings", "cited_sources_only": "source notes only for cited articles",
     "max_pages": "page budget the layout promises",

@@ -159,12 +159,16 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     num = {a["id"]: i + 1 for i, a in enumerate(arts)}
     used: dict[str, int] = {a["id"]: 0 for a in arts}
 
-    def refs(sources):
+    def refs(sources, cap: int = 6):
+        """Citation marks: the first few sources by number, and "+N" for the rest."""
         out = []
         for s in dict.fromkeys(sources or []):
             if s in num:
                 used[s] += 1
                 out.append({"n": num[s], "id": s})
+        if len(out) > cap:
+            extra = len(out) - cap
+            out = out[:cap] + [{"n": f"+{extra}", "id": ""}]
         return out
 
     as_of = doc.get("as_of")
@@ -177,9 +181,12 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
             shown = per_actor is None or i < per_actor or (i < limits.get("glance_per_actor", 2) and "glance" in (settings.get("sections") or []))
             poss.append({"summary": p["summary"], "quote": p["quote"], "short": _short_words(p["summary"], 18),
                          "show_quote": _differs(p["summary"], p["quote"]),
-                         "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")) if shown else
-                         [{"n": num[s], "id": s} for s in dict.fromkeys(p.get("sources") or []) if s in num]})
+                         "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")) if shown else []})
         hidden = len(poss) - (per_actor if per_actor is not None else len(poss))
+        # the layout gets only what it can print (the YAML keeps every item)
+        keep = max(per_actor if per_actor is not None else len(poss),
+                   limits.get("glance_per_actor", 2) if "glance" in (settings.get("sections") or []) else 0)
+        poss = poss[:keep]
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
     chron, undated = [], []
@@ -194,7 +201,20 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                 "sourcing": _sourcing(e, L),
                 "anomaly": "anomaly" in (e.get("flags") or []), "anomaly_reason": _anomaly(e, L),
                 "refs": refs(e.get("sources"))}
+        item["group"] = L.date(str(e["date"])[:7], "month") if e.get("date") and len(str(e["date"])) >= 7 else \
+            (L.date(str(e["date"])[:4], "year") if e.get("date") else "")
         (chron if e.get("date") else undated).append(item)
+    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
+    cap = limits.get("chronology") if "chronology" in sections else 0
+    chron_more = max(0, len(chron) - cap) if cap is not None else 0
+    if cap is not None and chron_more:
+        # keep the best-sourced entries, then the most recent, shown in date order
+        keep = sorted(range(len(chron)), key=lambda i: (-len(chron[i]["refs"]), -i))[:cap]
+        chron = [chron[i] for i in sorted(keep)]
+    ucap = limits.get("undated") if "chronology" in sections else 0
+    undated_more = max(0, len(undated) - ucap) if ucap is not None else 0
+    if ucap is not None:
+        undated = undated[:ucap]
     bluf_limit = limits.get("bluf")
     bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in (doc.get("bluf") or [])[:bluf_limit]]
     sources = []
@@ -231,6 +251,9 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "lang": lang, "region": region, "rtl": L.rtl, "fonts": fonts,
         "labels": lab,
         "bluf": bluf, "actors": actors, "chronology": chron, "undated": undated, "sources": sources,
+        "chronology_more": L.msg("more_entries", n=L.number(chron_more)) if chron_more else "",
+        "undated_more": L.msg("more_entries", n=L.number(undated_more)) if undated_more else "",
+        "group_months": len(chron) > 12,
         "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
         "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
@@ -238,7 +261,22 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     }
     if settings.get("logo"):
         view["settings"]["logo_file"] = "logo" + Path(settings["logo"]).suffix.lower()
-    view["cited_ids"] = [s["id"] for s in sources if s["items"] > 0 or not settings.get("cited_sources_only")]
+    # source notes printed: every article, or only the cited ones (layout setting, or when there
+    # are more than the layout's cap), most-used first when capped
+    scap = limits.get("sources")
+    shown = [s for s in sources if s["items"] > 0 or not settings.get("cited_sources_only")]
+    sources_more = 0
+    if scap is not None and len(shown) > scap:
+        shown = [s for s in shown if s["items"] > 0]
+        if len(shown) > scap:
+            keep = {id(s) for s in sorted(shown, key=lambda s: -s["items"])[:scap]}
+            sources_more = len(sources) - scap
+            shown = [s for s in shown if id(s) in keep]
+        else:
+            sources_more = len(sources) - len(shown)
+    view["cited_ids"] = [s["id"] for s in shown]
+    view["sources"] = shown
+    view["sources_more"] = L.msg("more_entries", n=L.number(sources_more)) if sources_more else ""
     view["link_sources"] = "sources" in (settings.get("sections") or ["sources"])
     return view
 
