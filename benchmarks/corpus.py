@@ -69,7 +69,8 @@ def article(rng: random.Random, i: int, base: dt.date) -> str:
         elif k == 4:
             s = f"The talks in {b[2]} collapsed {when}, when {a[0]} walked out of the room."
         elif k == 5:
-            s = f"{rng.choice(OUTLETS)[0].upper() + rng.choice(OUTLETS)[1:]} reported {when} that {a[1]} troops had moved closer to the border."
+            o = rng.choice(OUTLETS)
+            s = f"{o[0].upper() + o[1:]} reported {when} that {a[1]} troops had moved closer to the border."
         elif k == 6:
             s = f"The {b[1]} foreign ministry declined to comment on {topic}."
         elif k == 7:
