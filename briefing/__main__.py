@@ -1,4 +1,9 @@
-from .cli import main
+import sys
 
-if __name__ == "__main__":
+try:
+    from .cli import main
+
     main(prog_name="briefing")
+except KeyboardInterrupt:          # Ctrl-C while starting up: outputs are only ever renamed into place
+    sys.stderr.write("interrupted\n")
+    sys.exit(130)

@@ -148,10 +148,13 @@ def load_article(path: Path) -> Article:
     title, inferred = meta.get("title"), False
     if not title:
         # bare text: a first line without final punctuation is a headline
-        first = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+        lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+        first = lines[0] if lines else ""
+        # a first line that runs on into a lowercase second line is a hard wrap, not a headline
+        wrapped = len(lines) > 1 and lines[1][:1].islower()
         if blocks and blocks[0].kind == "heading" and fold_ws(first) == blocks[0].text:
             title = blocks.pop(0).text
-        elif first and looks_like_heading(first) and not is_boilerplate(first):
+        elif first and not wrapped and looks_like_heading(first) and not is_boilerplate(first):
             title = fold_ws(first)
             if blocks and blocks[0].text.startswith(title):
                 rest = blocks[0].text[len(title):].strip()

@@ -54,22 +54,20 @@ def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
     """Near-duplicate claims from different articles become one item; the first source holds the
     quote, the others corroborate."""
     merged: list[dict] = []
-    by_summary, by_quote = NearDuplicates(), NearDuplicates()
+    by_summary = NearDuplicates()
     for p in items:
-        ws, wq = content_words(p.summary), content_words(p.quote)
-        j = by_summary.find(ws, 0.5, accept=lambda i: p.article not in merged[i]["sources"])
-        if j is None:
-            j = by_quote.find(wq, 0.6, accept=lambda i: p.article not in merged[i]["sources"])
+        ws = content_words(p.summary)      # the summary is the quote less its attribution and hedges
+        j = by_summary.find(ws, 0.5, accept=lambda i: p.article not in merged[i]["_srcset"])
         if j is not None:
             m = merged[j]
             m["sources"].append(p.article)
+            m["_srcset"].add(p.article)
             m["_quotes"][p.article] = p.quote
             continue
-        merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article],
+        merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article], "_srcset": {p.article},
                        "_quotes": {p.article: p.quote},
                        "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
         by_summary.add(len(merged) - 1, ws)
-        by_quote.add(len(merged) - 1, wq)
     merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
     for m in merged:
         # articles relaying the same outlet's report count as one report
@@ -81,7 +79,7 @@ def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
         outs, oth = credits(m["quote"], known.get(m["sources"][0]))
         m["credits"] = {"outlets": outs, "others": oth}
         m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
-        del m["_order"], m["_strength"], m["_quotes"]
+        del m["_order"], m["_strength"], m["_quotes"], m["_srcset"]
     return merged
 
 

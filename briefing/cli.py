@@ -416,7 +416,17 @@ def cache_clear(cache_dir):
 
 def main(argv=None, prog_name="briefing"):
     try:
-        cli.main(args=argv, prog_name=prog_name, standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted: nothing was written (an existing output is untouched)", err=True)
         sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing was written (an existing output is untouched)", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except SystemExit:
+        raise

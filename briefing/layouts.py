@@ -60,11 +60,21 @@ class Layout:
         for folder in reversed(self.chain or [self.folder]):
             for f in folder.iterdir():
                 if f.is_file() and f.suffix == ".typ":
-                    out[f.name] = f
+                    out[f.name] = _inside(f, folder)
         logo = self.settings.get("logo")
         if logo:
-            out["logo" + Path(logo).suffix.lower()] = self.file(logo)
+            src = self.file(logo)
+            out["logo" + Path(logo).suffix.lower()] = _inside(src, src.parent)
         return out
+
+
+def _inside(f: Path, folder: Path) -> Path:
+    """A layout file must really be in its folder: a symlink pointing elsewhere is refused, so a
+    layout can read nothing but its own files and the data it is given."""
+    real, home = f.resolve(), folder.resolve()
+    if home not in real.parents:
+        raise LayoutError(f"{f.name} is a link to {real}, outside the layout folder; copy the file in instead", f)
+    return f
 
 
 def builtin_root() -> Path:

@@ -44,7 +44,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BriefingError("output folder does not exist", folder)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    if path.is_dir():
+        raise BriefingError("is a folder; give a file name to write", path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as e:
+        raise BriefingError(f"cannot write in this folder ({e.strerror or e})", folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -52,11 +57,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise BriefingError(f"cannot write the file ({e.strerror or e})", path) from None
         raise
 
 

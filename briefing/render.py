@@ -189,8 +189,21 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         poss = poss[:keep]
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
-    chron, undated = [], []
-    for e in doc.get("chronology") or []:
+    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
+    all_chron = doc.get("chronology") or []
+    dated_idx = [i for i, e in enumerate(all_chron) if e.get("date")]
+    undated_idx = [i for i, e in enumerate(all_chron) if not e.get("date")]
+    cap = limits.get("chronology") if "chronology" in sections else 0
+    chron_more = max(0, len(dated_idx) - cap) if cap is not None else 0
+    if cap is not None and chron_more:
+        # keep the best-sourced entries, then the most recent, shown in date order
+        dated_idx = sorted(sorted(dated_idx, key=lambda i: (-len(all_chron[i].get("sources") or []), -i))[:cap])
+    ucap = limits.get("undated") if "chronology" in sections else 0
+    undated_more = max(0, len(undated_idx) - ucap) if ucap is not None else 0
+    if ucap is not None:
+        undated_idx = undated_idx[:ucap]
+
+    def chron_item(e):
         display = L.date(e.get("date"), e.get("precision", "day"))
         if e.get("until") and e.get("date") and e.get("precision") == "day":
             display = L.date_range(e["date"], e["until"])
@@ -203,18 +216,9 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                 "refs": refs(e.get("sources"))}
         item["group"] = L.date(str(e["date"])[:7], "month") if e.get("date") and len(str(e["date"])) >= 7 else \
             (L.date(str(e["date"])[:4], "year") if e.get("date") else "")
-        (chron if e.get("date") else undated).append(item)
-    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
-    cap = limits.get("chronology") if "chronology" in sections else 0
-    chron_more = max(0, len(chron) - cap) if cap is not None else 0
-    if cap is not None and chron_more:
-        # keep the best-sourced entries, then the most recent, shown in date order
-        keep = sorted(range(len(chron)), key=lambda i: (-len(chron[i]["refs"]), -i))[:cap]
-        chron = [chron[i] for i in sorted(keep)]
-    ucap = limits.get("undated") if "chronology" in sections else 0
-    undated_more = max(0, len(undated) - ucap) if ucap is not None else 0
-    if ucap is not None:
-        undated = undated[:ucap]
+        return item
+    chron = [chron_item(all_chron[i]) for i in dated_idx]
+    undated = [chron_item(all_chron[i]) for i in undated_idx]
     bluf_limit = limits.get("bluf")
     bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in (doc.get("bluf") or [])[:bluf_limit]]
     sources = []
@@ -329,13 +333,27 @@ def compile_layout(view: dict, layout: Layout, fmt: str = "pdf", standards: list
                 kw["pdf_standards"] = list(standards or [])
             if fmt == "png":
                 kw["ppi"] = ppi
+            extra = []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out, warns = compiler.compile_with_warnings(**kw)
+                try:
+                    out, warns = compiler.compile_with_warnings(**kw)
+                except typst.TypstError as e:
+                    msg = getattr(e, "message", "") or str(e)
+                    if not kw.get("pdf_standards") or "could not be displayed with font" not in msg:
+                        raise
+                    # text in a script no shipped font covers: PDF/A would be broken, so build a
+                    # plain PDF rather than none, and say so
+                    kw["pdf_standards"] = []
+                    out, warns = compiler.compile_with_warnings(**kw)
+                    ch = re.search(r"the text `?\"?(.{1,8}?)\"?`? could not", msg)
+                    extra.append(f"PDF/A and PDF/UA dropped: some text ({ch.group(1) if ch else 'a character'}) "
+                                 "is in a script none of the fonts covers; add a font that covers it to the "
+                                 "layout's fonts/ folder to keep the standards")
         except (typst.TypstError, RuntimeError) as e:
             raise _typst_error(e, layout, files) from None
     pages = out if isinstance(out, list) else [out]
-    return pages, [getattr(w, "message", str(w)) for w in warns]
+    return pages, extra + [getattr(w, "message", str(w)) for w in warns]
 
 
 def count_pages(pdf: bytes) -> int:
@@ -362,5 +380,6 @@ def render_to_file(doc: dict, layout: Layout, out: Path, locale: str = "en", fmt
     except OSError as e:
         raise RenderError(f"cannot write output ({e.strerror or e})", out)
     n = count_pages(pages[0]) if fmt == "pdf" else len(pages)
+    dropped = any(w.startswith("PDF/A and PDF/UA dropped") for w in warns)
     return {"pages": n, "bytes": sum(len(p) for p in pages), "warnings": warns, "files": [str(p) for p in paths],
-            "standards": standards if fmt == "pdf" else []}
+            "standards": standards if fmt == "pdf" and not dropped else []}

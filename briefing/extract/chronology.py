@@ -6,7 +6,7 @@ the year (or the whole date) was inferred and from what anchor, and flags such a
 from __future__ import annotations
 
 import calendar
-import heapq
+from collections import Counter
 import datetime as dt
 import re
 from functools import lru_cache
@@ -53,19 +53,22 @@ class NearDuplicates:
         self.items: list = []
         self.words: list[frozenset] = []
         self.postings: dict[str, list[int]] = {}
+        self.exact: dict[frozenset, list[int]] = {}
         self.common = common
 
     def find(self, words: frozenset, threshold: float, accept=lambda i: True) -> int | None:
         if not words:
             return None
-        counts: dict[int, int] = {}
+        for i in self.exact.get(words, ()):           # the same words again: the commonest case
+            if accept(i):
+                return i
+        counts: Counter = Counter()
         for w in words:
             post = self.postings.get(w)
             if post and len(post) <= self.common:
-                for i in post:
-                    counts[i] = counts.get(i, 0) + 1
+                counts.update(post)
         # the few items sharing the most rare words are the only ones worth a full comparison
-        for i in heapq.nsmallest(25, counts, key=lambda i: (-counts[i], i)):
+        for i, _ in counts.most_common(25):
             if overlap_sets(words, self.words[i]) >= threshold and accept(i):
                 return i
         return None
@@ -74,11 +77,13 @@ class NearDuplicates:
         i = len(self.items)
         self.items.append(item)
         self.words.append(words)
+        self.exact.setdefault(words, []).append(i)
         for w in words:
             self.postings.setdefault(w, []).append(i)
         return i
 
 
+@lru_cache(maxsize=65536)
 def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
     """The clause that carries the date, attribution trimmed, about 25 words at most."""
     after = sentence[end:]
@@ -111,6 +116,11 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=65536)
+def _future(sentence: str) -> bool:
+    return is_future(sentence)
+
+
 def _found(art) -> list:
     """(sentence index, Mention) of an article: from the pipeline's cache, else tagged now."""
     if getattr(art, "mentions", None) is not None:
@@ -140,7 +150,7 @@ def mentions(articles, as_of: dt.date | None) -> list[dict]:
                 "quote": s.text,
                 "_anaphoric": men.anaphoric,
                 "_explicit_year": men.kind == "absolute" and men.year is not None,
-                "_future": is_future(s.text),
+                "_future": _future(s.text),
                 "_order": (art.id, s.index, men.start),
             })
     return out
@@ -168,19 +178,25 @@ def _as_date(e) -> dt.date:
 def flag_anomalies(entries: list[dict], as_of: dt.date | None) -> None:
     dated = [e for e in entries if e["date"]]
     years = sorted(_as_date(o).year for o in dated)
+    overall = median(years) if years else None
     for e in dated:
         if not e["_explicit_year"] or e["precision"] == "year":
             continue
         d = _as_date(e)
-        others = years if len(years) > 50 else [_as_date(o).year for o in dated if o is not e]
+        # the median of the other dates (for a large set, one date does not move it)
+        if len(years) > 50:
+            others, mid = years, overall
+        else:
+            others = [_as_date(o).year for o in dated if o is not e]
+            mid = median(others) if others else None
         reason = basis = None
         if as_of and e["_future"] and d < as_of - dt.timedelta(days=365):
             reason = (f"the sentence speaks of the future, but the date is more than a year before "
                       f"the as-of date ({as_of.isoformat()}); kept as written")
             basis = {"kind": "future_before_as_of", "ref": as_of.isoformat()}
-        elif len(others) >= 3 and abs(d.year - median(others)) >= 2:
-            reason = f"far from every other date in the set (median year {int(median(others))}); kept as written"
-            basis = {"kind": "far_from_set", "ref": str(int(median(others)))}
+        elif len(others) >= 3 and abs(d.year - mid) >= 2:
+            reason = f"far from every other date in the set (median year {int(mid)}); kept as written"
+            basis = {"kind": "far_from_set", "ref": str(int(mid))}
         if reason:
             e["flags"].append("anomaly")
             e["anomaly"] = reason
@@ -209,14 +225,16 @@ def build_chronology(articles, as_of: dt.date | None) -> list[dict]:
                 target = idx.items[j] if j is not None else None
         if target:
             for s_ in e["sources"]:
-                if s_ not in target["sources"]:
+                if s_ not in target["_srcset"]:
                     target["sources"].append(s_)
+                    target["_srcset"].add(s_)
             if target["_anaphoric"] and not e["_anaphoric"]:
                 for k in ("span", "summary", "quote", "year_inferred", "inferred", "basis"):
                     target[k] = e[k]
                 target["_anaphoric"] = False
             continue
         item = dict(e)
+        item["_srcset"] = set(e["sources"])
         merged.append(item)
         if e["date"]:
             groups[(e["date"], e["precision"])].add(item, content_words(e["quote"]))
