@@ -36,10 +36,9 @@ def run_build(src: Path, out: Path, extra=()) -> tuple[float, float, dict]:
                         "import resource, sys\n"
                         "from briefing.cli import main\n"
                         "try:\n    main(sys.argv[1:])\n"
-                        "except SystemExit as e:\n"
+                        "finally:\n"
                         "    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-                        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-                        "    raise\n",
+                        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n",
                         "build", str(src), "-o", str(out), "--json", *extra],
                        capture_output=True, text=True)
     secs = time.perf_counter() - t

@@ -15,7 +15,7 @@ import yaml
 
 from .config import parse_date
 from .errors import SkippedSource, SourceError
-from .text import (Block, decode_text, fold_ws, is_boilerplate, looks_binary, looks_like_heading, safe_yaml,
+from .text import (Block, decode_text, yaml_problem, fold_ws, is_boilerplate, looks_binary, looks_like_heading, safe_yaml,
                    split_blocks, split_sentences)
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
@@ -62,9 +62,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     try:
         meta = safe_yaml(m.group(1)) or {}
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 2}: " if mark else ""
-        raise SourceError(f"{where}bad front matter ({getattr(e, 'problem', None) or e})", path)
+        raise SourceError(f"bad front matter ({yaml_problem(e, 2)})", path)
     if not isinstance(meta, dict):
         raise SourceError("bad front matter: expected 'key: value' lines", path)
     return meta, text[m.end():]

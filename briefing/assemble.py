@@ -14,6 +14,7 @@ from .extract.common import strength
 from .extract.chronology import NearDuplicates, build_chronology, content_words, infer_anchor
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
+from .text import short_words
 
 SCHEMA = "briefing/1"
 
@@ -84,12 +85,7 @@ def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
 
 
 def _short(text: str, words: int = 32) -> str:
-    w = text.split()
-    if len(w) <= words:
-        return text
-    cut = " ".join(w[:words])
-    idx = max(cut.rfind(", "), cut.rfind("; "))
-    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+    return short_words(text, words)
 
 
 def _bluf(actors: list[dict], chronology: list[dict], limit: int = 5) -> list[dict]:

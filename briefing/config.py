@@ -81,13 +81,11 @@ def load_project(path: Path | None) -> Project:
         raise ConfigError("project file not found", path)
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read project file ({e})", path)
+    from .text import safe_yaml, yaml_problem
     try:
-        from .text import safe_yaml
         data = safe_yaml(text) or {}
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise ConfigError(f"{where}not valid YAML ({getattr(e, 'problem', e)})", path)
+        raise ConfigError(f"not valid YAML ({yaml_problem(e)})", path)
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of settings (title, as_of, actors...)", path)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LayoutError
+from .text import yaml_problem
 
 LAYOUT_KEYS = {
     "name": "layout name", "description": "one line for `briefing layouts`", "audience": "who reads it",
@@ -98,9 +99,7 @@ def _read_settings(folder: Path) -> dict:
     try:
         settings = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise LayoutError(f"{where}not valid YAML ({getattr(e, 'problem', None) or e})", cfg)
+        raise LayoutError(f"not valid YAML ({yaml_problem(e)})", cfg)
     if not isinstance(settings, dict):
         raise LayoutError("expected a mapping of layout settings", cfg)
     problems = validate_settings(settings, folder)

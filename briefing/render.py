@@ -25,6 +25,7 @@ from .errors import LayoutError, RenderError
 from .i18n import Localizer
 from .layouts import Layout, base_dir
 from .model import write_atomic
+from .text import short_words
 
 MONTHS_MIL = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 DEFAULT_STANDARDS = ["a-2b", "ua-1"]
@@ -43,15 +44,6 @@ def _shorten(text: str, n: int) -> str:
         return text
     cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
     return cut + "…"
-
-
-def _short_words(text: str, words: int) -> str:
-    w = text.split()
-    if len(w) <= words:
-        return text
-    cut = " ".join(w[:words])
-    idx = max(cut.rfind(", "), cut.rfind("; "))
-    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
 
 
 def _differs(summary: str, quote: str) -> bool:
@@ -129,7 +121,7 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
         last_end[lane] = start + width
         out.append({"x": round(x, 4), "side": "above" if lane < 2 else "below", "level": 2 if lane in (0, 3) else 1,
                     "width": width, "anomaly": False,
-                    "date": L.date(e["date"], e["precision"]), "label": _short_words(e.get("summary", ""), 8)})
+                    "date": L.date(e["date"], e["precision"]), "label": short_words(e.get("summary", ""), 8)})
     ticks = []
     months = (d1.year - d0.year) * 12 + d1.month - d0.month
     step = 1 if months <= 24 else 12
@@ -179,7 +171,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         poss = []
         for i, p in enumerate(a.get("positions") or []):
             shown = per_actor is None or i < per_actor or (i < limits.get("glance_per_actor", 2) and "glance" in (settings.get("sections") or []))
-            poss.append({"summary": p["summary"], "quote": p["quote"], "short": _short_words(p["summary"], 18),
+            poss.append({"summary": p["summary"], "quote": p["quote"], "short": short_words(p["summary"], 18),
                          "show_quote": _differs(p["summary"], p["quote"]),
                          "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")) if shown else []})
         hidden = len(poss) - (per_actor if per_actor is not None else len(poss))

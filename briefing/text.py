@@ -69,6 +69,23 @@ def looks_binary(raw: bytes) -> str | None:
     return None
 
 
+def short_words(text: str, words: int) -> str:
+    """At most ``words`` words, cut at a clause boundary in the second half when there is one."""
+    w = text.split()
+    if len(w) <= words:
+        return text
+    cut = " ".join(w[:words])
+    idx = max(cut.rfind(", "), cut.rfind("; "))
+    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+
+
+def yaml_problem(e: Exception, line_offset: int = 1) -> str:
+    """'line N: what is wrong' for a YAML error (line_offset: where the YAML starts in its file)."""
+    mark = getattr(e, "problem_mark", None)
+    where = f"line {mark.line + line_offset}: " if mark else ""
+    return f"{where}{getattr(e, 'problem', None) or e}"
+
+
 def fold_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
