@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 import os
 import re
 import shutil
@@ -149,36 +150,30 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     limits = settings.get("limits") or {}
     arts = doc.get("articles") or []
     num = {a["id"]: i + 1 for i, a in enumerate(arts)}
-    used: dict[str, int] = {a["id"]: 0 for a in arts}
+    used: Counter = Counter()
 
     def refs(sources, cap: int = 6):
         """Citation marks: the first few sources by number, and "+N" for the rest."""
-        out = []
-        for s in dict.fromkeys(sources or []):
-            if s in num:
-                used[s] += 1
-                out.append({"n": num[s], "id": s})
-        if len(out) > cap:
-            extra = len(out) - cap
-            out = out[:cap] + [{"n": f"+{extra}", "id": ""}]
+        uniq = [x for x in dict.fromkeys(sources or []) if x in num]
+        used.update(uniq)                      # items drawn from each article (counted in C)
+        out = [{"n": num[x], "id": x} for x in uniq[:cap]]
+        if len(uniq) > cap:
+            out.append({"n": f"+{len(uniq) - cap}", "id": ""})
         return out
 
     as_of = doc.get("as_of")
     as_of_d = dt.date.fromisoformat(as_of) if as_of else None
     per_actor = limits.get("positions_per_actor")
+    glance = limits.get("glance_per_actor", 2) if "glance" in (settings.get("sections") or []) else 0
     actors = []
     for a in doc.get("actors") or []:
-        poss = []
-        for i, p in enumerate(a.get("positions") or []):
-            shown = per_actor is None or i < per_actor or (i < limits.get("glance_per_actor", 2) and "glance" in (settings.get("sections") or []))
-            poss.append({"summary": p["summary"], "quote": p["quote"], "short": short_words(p["summary"], 18),
-                         "show_quote": _differs(p["summary"], p["quote"]),
-                         "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")) if shown else []})
-        hidden = len(poss) - (per_actor if per_actor is not None else len(poss))
+        allp = a.get("positions") or []
         # the layout gets only what it can print (the YAML keeps every item)
-        keep = max(per_actor if per_actor is not None else len(poss),
-                   limits.get("glance_per_actor", 2) if "glance" in (settings.get("sections") or []) else 0)
-        poss = poss[:keep]
+        keep = len(allp) if per_actor is None else max(per_actor, glance)
+        poss = [{"summary": p["summary"], "quote": p["quote"], "short": short_words(p["summary"], 18),
+                 "show_quote": _differs(p["summary"], p["quote"]),
+                 "sourcing": _sourcing(p, L), "refs": refs(p.get("sources"))} for p in allp[:keep]]
+        hidden = len(allp) - (per_actor if per_actor is not None else len(allp))
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
     sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
@@ -213,8 +208,23 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     undated = [chron_item(all_chron[i]) for i in undated_idx]
     bluf_limit = limits.get("bluf")
     bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in (doc.get("bluf") or [])[:bluf_limit]]
+    # which source notes the layout prints: every article, or only the cited ones (layout
+    # setting, or when there are more than the layout's cap), most-used first when capped;
+    # only those are formatted (a set of 10,000 articles prints a few hundred at most)
+    scap = limits.get("sources")
+    shown_ids = [a["id"] for a in arts if used[a["id"]] > 0 or not settings.get("cited_sources_only")]
+    sources_more = 0
+    if scap is not None and len(shown_ids) > scap:
+        shown_ids = [i for i in shown_ids if used[i] > 0]
+        if len(shown_ids) > scap:
+            keep = set(sorted(shown_ids, key=lambda i: -used[i])[:scap])
+            shown_ids = [i for i in shown_ids if i in keep]
+        sources_more = len(arts) - len(shown_ids)
+    shown_set = set(shown_ids)
     sources = []
     for a in arts:
+        if a["id"] not in shown_set:
+            continue
         groups: dict[str, list[str]] = {}
         for c in a.get("cites") or []:
             groups.setdefault(c["kind"], []).append(c["name"] + (f" ({c['role']})" if c.get("role") else ""))
@@ -259,19 +269,8 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         view["settings"]["logo_file"] = "logo" + Path(settings["logo"]).suffix.lower()
     # source notes printed: every article, or only the cited ones (layout setting, or when there
     # are more than the layout's cap), most-used first when capped
-    scap = limits.get("sources")
-    shown = [s for s in sources if s["items"] > 0 or not settings.get("cited_sources_only")]
-    sources_more = 0
-    if scap is not None and len(shown) > scap:
-        shown = [s for s in shown if s["items"] > 0]
-        if len(shown) > scap:
-            keep = {id(s) for s in sorted(shown, key=lambda s: -s["items"])[:scap]}
-            sources_more = len(sources) - scap
-            shown = [s for s in shown if id(s) in keep]
-        else:
-            sources_more = len(sources) - len(shown)
-    view["cited_ids"] = [s["id"] for s in shown]
-    view["sources"] = shown
+    view["cited_ids"] = shown_ids
+    view["sources"] = sources
     view["sources_more"] = L.msg("more_entries", n=L.number(sources_more)) if sources_more else ""
     view["link_sources"] = "sources" in (settings.get("sections") or ["sources"])
     return view
