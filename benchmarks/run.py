@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -106,8 +105,7 @@ def main() -> int:
 
     from briefing.api import extract
     from briefing.layouts import find_layout
-    from briefing.pipeline import Cache
-    from briefing.render import compile_layout, present, render_to_file, timestamp_for
+    from briefing.render import present
 
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; typst-py {typst.__version__ if hasattr(typst, '__version__') else ''}")
     print(f"corpora in {work}\n")

@@ -5,10 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 from . import __version__
-from .articles import load_articles
 from .assemble import assemble
 from .config import Project, find_project_file, load_project
-from .errors import BriefingError
 from .layouts import find_layout
 from .model import load_briefing, save_briefing, validate
 from .render import render_to_file

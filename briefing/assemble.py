@@ -6,7 +6,6 @@ corroborate), ranks them, writes each item's sourcing line, and picks the bottom
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 from . import __version__
 from .config import Actor, Project

@@ -384,6 +384,11 @@ def cache():
     """
 
 
+def _cache_root(cache_dir) -> Path:
+    from .pipeline import default_cache_dir
+    return Path(cache_dir) if cache_dir else default_cache_dir()
+
+
 @cache.command("info")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR", help="Cache folder.")
 def cache_info(cache_dir):
@@ -393,8 +398,7 @@ def cache_info(cache_dir):
     Examples:
       briefing cache info
     """
-    from .pipeline import default_cache_dir
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    root = _cache_root(cache_dir)
     files = list(root.rglob("*.pkl")) if root.exists() else []
     click.echo(f"{root}: {len(files)} entries, {_size(sum(f.stat().st_size for f in files))}")
 
@@ -408,8 +412,8 @@ def cache_clear(cache_dir):
     Examples:
       briefing cache clear
     """
-    from .pipeline import Cache, default_cache_dir
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    from .pipeline import Cache
+    root = _cache_root(cache_dir)
     n = Cache(root).clear()
     click.echo(f"cleared {n} entries from {root}")
 

@@ -15,7 +15,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefing.cli import cli
 
-from .conftest import SEEDS, contains
+from .conftest import SEEDS
 
 
 def free_port() -> int:

@@ -1,7 +1,6 @@
 """End to end on real output: the PDF written from the seeds, its text and metadata."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pypdf import PdfReader
 
 from briefing.cli import cli
 
-from .conftest import ROOT, SEEDS, contains, pdf_text
+from .conftest import SEEDS, contains, pdf_text
 
 BOILERPLATE = ["Leave a Reply", "Your email address will not be published", "Required fields are marked",
                "trump-supports-israeli-strikes-if-iran-talks-fail"]

@@ -103,7 +103,7 @@ def test_a_20_mb_article(runner, tmp_path):
     src.mkdir()
     (src / "huge.txt").write_text("\n".join(parts), encoding="utf-8")
     out = tmp_path / "o.pdf"
-    res = _ok(runner.invoke(cli, ["build", str(src), "-o", str(out), "-q", "--no-cache"]))
+    _ok(runner.invoke(cli, ["build", str(src), "-o", str(out), "-q", "--no-cache"]))
     assert out.read_bytes()[:5] == b"%PDF-"
 
 
@@ -163,7 +163,7 @@ def test_symlink_loops_are_not_followed(runner, tmp_path):
     os.symlink(src / "loop1.txt", src / "loop2.txt")
     os.symlink(src / "loop2.txt", src / "loop1.txt")
     os.symlink(src, src / "self")
-    res = _ok(runner.invoke(cli, ["extract", str(src), "-o", str(tmp_path / "o.yaml"), "-q"]))
+    _ok(runner.invoke(cli, ["extract", str(src), "-o", str(tmp_path / "o.yaml"), "-q"]))
     doc = yaml.safe_load((tmp_path / "o.yaml").read_text(encoding="utf-8"))
     assert [a["id"] for a in doc["articles"]] == ["a"]
 

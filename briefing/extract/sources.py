@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import data_file
-from .common import SAY, fold, subject_zone
+from .common import fold
 
 KINDS = ("outlet", "official", "anonymous", "other")
 
