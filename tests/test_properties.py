@@ -8,7 +8,7 @@ import re
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from briefing.articles import load_article  # noqa: E402
@@ -26,6 +26,8 @@ DATE_RX = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT, published=st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31))))
+@example(text="Monday:", published=None)          # once gave an event with an empty summary
+@example(text="On June 13.", published=None)
 def test_arbitrary_text_through_ingest_and_extract(tmp_path, text, published):
     f = tmp_path / "a.md"
     front = f"---\npublished: {published.isoformat()}\n---\n" if published else ""

@@ -111,6 +111,9 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
         idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
         text = (cut[:idx] if idx > len(cut) // 3 else cut).rstrip(",;:") + "…"
     text = text.strip().rstrip(",;:")
+    if not re.search(r"\w", text):
+        # nothing beyond the date itself ("Monday:"): the sentence is the best summary there is
+        text = sentence.strip().rstrip(",;:") or sentence.strip()
     if text and text[-1] not in ".!?…\"'”’":
         text += "."
     return text[:1].upper() + text[1:]

@@ -159,6 +159,8 @@ def summarize(sentence: str, max_words: int = 40) -> str:
         # prefer a clause boundary in the second half
         idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
         s = (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+    if not re.search(r"\w", s):
+        s = sentence.strip()                 # trimming left nothing: keep the sentence
     if s and s[-1] not in ".!?…\"'”’":
         s += "."
     return s[:1].upper() + s[1:]
