@@ -6,6 +6,8 @@ corroborate), ranks them, writes each item's sourcing line, and picks the bottom
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 
 from . import __version__
 from .config import Actor, Project
@@ -50,36 +52,72 @@ def sourcing_line(quote: str, sources: list[str], known: set[str] | None = None,
     return " · ".join(parts)
 
 
-def _merge_positions(items, known: dict[str, set[str]]) -> list[dict]:
-    """Near-duplicate claims from different articles become one item; the first source holds the
-    quote, the others corroborate."""
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:24] or "x"
+
+
+def item_id(prefix: str, *parts: str) -> str:
+    """A stable id: the same claim (actor, stance, its words) gives the same id in any run."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+    return f"{prefix}-{h}"
+
+
+def _same_claim(a: frozenset, b: frozenset) -> bool:
+    """The same proposition, not merely shared words: most of both claims' content words agree."""
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared >= 3 and shared / min(len(a), len(b)) >= 0.7 and shared / max(len(a), len(b)) >= 0.5
+
+
+_STANCE_FAMILY = {"says": "say", "denies": "deny", "decides": "say", "agrees": "agree", "appeals": "urge",
+                  "urges": "urge", "demands": "urge", "pledges": "pledge", "proposes": "pledge", "supports": "support",
+                  "opposes": "oppose", "accuses": "oppose", "condemns": "oppose", "protests": "oppose",
+                  "refuses": "refuse", "rejects": "refuse", "threatens": "warn", "warns": "warn"}
+
+
+def _merge_positions(items, known: dict[str, set[str]], actor: str) -> list[dict]:
+    """The same actor making the same claim in several articles becomes one item; each source
+    keeps its own sentence in ``support``. Claims sharing words but not the proposition stay apart."""
     merged: list[dict] = []
-    by_summary = NearDuplicates()
+    index = NearDuplicates()
+    items = sorted(items, key=lambda p: (p.article, p.sentence))
     for p in items:
-        ws = content_words(p.summary)      # the summary is the quote less its attribution and hedges
-        j = by_summary.find(ws, 0.5, accept=lambda i: p.article not in merged[i]["_srcset"])
+        ws = content_words(p.claim or p.summary)
+        fam = _STANCE_FAMILY.get(p.stance, p.stance)
+        j = index.find(ws, 0.7, accept=lambda i: p.article not in merged[i]["_srcset"] and merged[i]["_fam"] == fam
+                       and _same_claim(ws, merged[i]["_words"]))
         if j is not None:
             m = merged[j]
             m["sources"].append(p.article)
             m["_srcset"].add(p.article)
-            m["_quotes"][p.article] = p.quote
+            m["support"].append({"article": p.article, "quote": p.quote})
             continue
-        merged.append({"summary": p.summary, "quote": p.quote, "sources": [p.article], "_srcset": {p.article},
-                       "_quotes": {p.article: p.quote},
+        merged.append({"id": item_id("c", actor, p.stance, " ".join(sorted(ws))),
+                       "summary": p.summary, "quote": p.quote, "speaker": p.speaker or actor,
+                       "stance": p.stance, "claim": p.claim or p.summary, "hedge": p.hedge,
+                       **({"role": p.role} if p.role else {}),
+                       "sources": [p.article], "support": [{"article": p.article, "quote": p.quote}],
+                       "_srcset": {p.article}, "_fam": fam, "_words": ws,
                        "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
-        by_summary.add(len(merged) - 1, ws)
-    merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"]))
+        index.add(len(merged) - 1, ws)
+    merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"], m["id"]))
+    seen: set[str] = set()
     for m in merged:
+        while m["id"] in seen:
+            m["id"] += "x"
+        seen.add(m["id"])
         # articles relaying the same outlet's report count as one report
         keys = set()
-        for aid, q in m["_quotes"].items():
-            outs = _outlets_in(q, known.get(aid))
-            keys.add(("outlet", outs[0].lower()) if outs else ("article", aid))
+        for sup in m["support"]:
+            outs = _outlets_in(sup["quote"], known.get(sup["article"]))
+            keys.add(("outlet", outs[0].lower()) if outs else ("article", sup["article"]))
         m["corroboration"] = {"articles": len(m["sources"]), "reports": len(keys)}
         outs, oth = credits(m["quote"], known.get(m["sources"][0]))
         m["credits"] = {"outlets": outs, "others": oth}
         m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
-        del m["_order"], m["_strength"], m["_quotes"], m["_srcset"]
+        for k in ("_order", "_strength", "_srcset", "_fam", "_words"):
+            del m[k]
     return merged
 
 
@@ -135,7 +173,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         found[p.actor].append(p)
     cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
-    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known)}
+    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name)}
               for a in actors_cfg]
     chronology = build_chronology(articles, anchor)
     for e in chronology:

@@ -97,7 +97,8 @@ ACTORS = [Actor("Ruritania", ["Ruritanian", "Strelsau", "Rudolf"]), Actor("Krepl
     ("According to Reuters, citing unnamed sources, Kreplachi officials are preparing a response.", ["Kreplachistan"]),
     ("The Daily Planet, citing unnamed sources, claimed that Strelsau plans to close the border.", ["Ruritania"]),
     ("Isolating Kreplachistan diplomatically tells one story.", []),
-    ("Kreplachistan's response has been marked by overtures to Ruritania.", ["Kreplachistan"]),
+    # a description of a response is the author's reading, not a stance (seeds gold: never a position)
+    ("Kreplachistan's response has been marked by overtures to Ruritania.", []),
 ])
 def test_positions(sentence, actors):
     got = [p.actor for p in positions_in(_Art([sentence]), ActorMatcher(ACTORS))]
@@ -107,7 +108,8 @@ def test_positions(sentence, actors):
 def test_pronoun_subject_takes_previous_actor():
     art = _Art(["Rudolf met the envoy on Monday.", "He expressed a preference for a negotiated deal."])
     got = [(p.actor, p.sentence) for p in positions_in(art, ActorMatcher(ACTORS))]
-    assert got == [("Ruritania", 0), ("Ruritania", 1)]
+    # a meeting is an action (chronology), the preference expressed after it a stance
+    assert got == [("Ruritania", 1)]
 
 
 @pytest.mark.parametrize("sentence, span, date", [

@@ -174,7 +174,7 @@ AMBIGUOUS = {"states", "reports", "report", "notes", "claims", "claim", "calls",
              "underscore", "reflect", "want", "seek", "say", "tell", "believe"}
 _OBJ_START = {"to", "that", "a", "an", "the", "his", "her", "its", "their", "for", "on", "up", "out",
               "back", "this", "these", "those", "any", "no", "all", "it", "them", "him", "us", "with", "of",
-              "as", "amid", "after", "under", "from", "in", "at"}
+              "as", "amid", "after", "under", "from", "in", "at", "clear"}
 
 
 _NONWORD = re.compile(r"[^\w'-]")

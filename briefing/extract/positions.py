@@ -1,11 +1,25 @@
-"""Actor positions: sentences in which an actor (through any alias) is the one who states,
-wants, warns, refuses, supports or acts, as opposed to being merely mentioned.
+"""Claims: what an actor says, demands, warns, pledges, denies, supports, opposes...
 
-Rules: the actor must be the head of the main clause's subject (not inside a prepositional
-phrase: "tensions between Israel and Iran" is nobody's position); an attribution frame
-("According to X, ...", "X, citing Y, claimed that ...") is looked through; a pronoun subject
-takes the previous sentence's actor; commentary subjects (analysts, experts, critics, media)
-and evaluative passives ("have been praised") are never positions.
+A claim has a speaker (the person or body who said it, with role when the text gives it), a
+stance from a closed vocabulary (``attribution.STANCES``), the proposition in a complete
+clause, the hedge the text puts on it, and the source's own sentence.
+
+Rules of news English, not of any story:
+
+* the speaker comes from the attribution frame (``attribution.py``): "X said ...",
+  "“...,” X said", "according to X", a quote continued after its speaker, "he said";
+* the speaker stands for an actor when the actor heads the speaker's phrase ("Peru", "Lima",
+  "Peru's foreign ministry", "Peruvian officials", "the foreign ministry of Peru", a person
+  learnt for the actor) — not when the actor is only its possessor or adjective of a
+  non-official noun ("Ethiopia's neighbours", "Peruvian fishermen") or inside a preposition;
+* an outlet or anonymous source passes the claim to the subject of what it reports
+  ("according to two diplomats, Chile wants ...": Chile's, hedged as anonymous);
+* commentary speakers (analysts, experts, residents...) and third parties that are not actors
+  make nobody's position: "X and Y agreed to a ceasefire, the mediator announced" is the
+  mediator's statement;
+* with no frame, an actor heading the main clause's subject states a position only through a
+  verb of stance (demands, warns, rejects, wants, plans...); an action ("the navy seized two
+  vessels") belongs in the chronology, and a mention is nothing.
 """
 from __future__ import annotations
 
@@ -13,7 +27,9 @@ import re
 from dataclasses import dataclass
 
 from ..config import Actor
-from .common import COMMENTARY, EVALUATIVE_PASSIVE, PREPS, fold, strip_lead, subject_zone, summarize
+from .attribution import (COMMENTARY_SPEAKER, _CUE_STANCE, _REPORTING_SET, _HEDGE_WORDS, Attribution, analyse, hedge_of,
+                          strip_dateline)
+from .common import COMMENTARY, EVALUATIVE_PASSIVE, PREPS, fold, strip_lead, subject_zone
 
 
 @dataclass
@@ -21,8 +37,14 @@ class Position:
     actor: str
     article: str
     sentence: int
-    quote: str
-    summary: str
+    quote: str                    # the source's own sentence, verbatim
+    summary: str                  # speaker + stance + claim, complete
+    speaker: str | None = None
+    role: str | None = None
+    stance: str = "says"
+    claim: str = ""
+    hedge: str = "none"
+    via: str | None = None        # the outlet or anonymous source the claim comes through
 
 
 class ActorMatcher:
@@ -34,7 +56,7 @@ class ActorMatcher:
         for a in actors:
             for t in a.terms:
                 terms.append((fold(t), a.name))
-        terms.sort(key=lambda x: -len(x[0]))
+        terms.sort(key=lambda x: (-len(x[0]), x[0]))
         self._alias = {t: n for t, n in terms}
         alts = "|".join(re.escape(t) for t, _ in terms)
         # aliases may be followed by a possessive or a hyphenated compound ("U.S.-brokered")
@@ -46,75 +68,343 @@ class ActorMatcher:
         return [(m.start(), m.end(), self._alias[m.group(1)]) for m in self._rx.finditer(fold(text))]
 
 
-_PRONOUN = re.compile(r"^(?:he|she|his|her)\b", re.I)
-_REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word)\s+(?:\w+\s+)?that\s+", re.I)
-_SUB_CLAUSE = re.compile(r",\s+(?:as|while|whereas|with|when)\s+", re.I)
-_COPULA_NP = re.compile(r"^(?:is|are|was|were)\s+(?:(?:a|an|the|one|its|their|his|her|also|still|now|not)\b|[A-Z][\w'’]*(?:'s|’s)?\s)")
+# nouns through which a state speaks: "Peru's foreign ministry", "Peruvian officials"
+OFFICIAL_NOUNS = set("""government governments ministry ministries minister ministers president presidency premier
+prime chancellor cabinet officials official spokesperson spokesman spokeswoman spokespeople embassy ambassador
+ambassadors envoy envoys delegation delegations delegate delegates negotiator negotiators army navy military
+forces force troops coast guard police authorities authority administration leader leaders leadership
+parliament senate congress assembly foreign defence defense interior office diplomats diplomat diplomacy
+mission representative representatives secretary secretariat council command commander commanders chief chiefs
+general staff junta regime state department agency agencies side counterpart king queen emir sheikh sultan
+crown prince monarch head heads presidential king's mfa ministerial cabinet's commission""".split())
+# what an actor says through: "Lavrov's comments suggested"
+SPEECH_NOUNS = set("comments comment remarks remark statement statements words letter speech message readout "
+                   "response reply position stance view views".split())
+_SPEECH_VERBS = {"suggested", "suggests", "indicated", "indicates", "signalled", "signaled", "signals", "said", "says",
+                 "called", "calls", "urged", "urges", "warned", "warns", "stated", "states", "rejected", "made",
+                 "demanded", "demands", "insisted", "affirmed", "stressed"}
+# verbs of stance when the actor is the subject (no reporting frame)
+_STANCE_DIRECT = dict(_CUE_STANCE)
+for _w, _s in {"want": "demands", "wants": "demands", "wanted": "demands", "seek": "demands", "seeks": "demands",
+               "sought": "demands", "insist": "says", "plan": "pledges", "plans": "pledges", "planned": "pledges",
+               "intend": "pledges", "intends": "pledges", "intended": "pledges", "aim": "pledges", "aims": "pledges",
+               "hope": "says", "hopes": "says", "hoped": "says", "fear": "warns", "fears": "warns", "feared": "warns",
+               "expect": "says", "expects": "says", "expected": "says", "prefer": "says", "prefers": "says",
+               "preferred": "says", "consider": "says", "considers": "says", "considered": "says", "view": "says",
+               "views": "says", "viewed": "says", "regard": "says", "regards": "says", "deem": "says", "deems": "says",
+               "deemed": "says", "see": "says", "sees": "says", "accept": "agrees", "accepts": "agrees",
+               "accepted": "agrees", "recognise": "supports", "recognises": "supports", "recognised": "supports",
+               "recognize": "supports", "recognizes": "supports", "recognized": "supports", "thank": "supports",
+               "thanked": "supports", "thanks": "supports", "appreciate": "supports", "appreciated": "supports",
+               "congratulated": "supports", "assure": "pledges", "assured": "pledges", "assures": "pledges",
+               "reassured": "pledges", "inform": "says", "informed": "says", "notify": "says", "notified": "says",
+               "alert": "warns", "alerted": "warns", "persuade": "urges", "persuading": "urges", "lobby": "urges",
+               "lobbied": "urges", "pushed": "urges", "push": "urges", "pushes": "urges", "pressing": "urges",
+               "preparing": "pledges", "seeking": "demands", "calling": "urges", "threatening": "threatens",
+               "insisting": "says", "refusing": "refuses", "demanding": "demands", "urging": "urges",
+               "warning": "warns", "vowing": "pledges", "rejecting": "rejects", "opposing": "opposes",
+               "presented": "says", "present": "says", "presents": "says", "summoned": "protests",
+               "summons": "protests", "summon": "protests", "recalled": "protests", "recall": "protests",
+               "expelled": "protests", "expels": "protests", "expel": "protests",
+               "reaffirmed": "says", "reaffirms": "says", "renewed": "says", "made": "says", "has": None,
+               "condemned": "condemns", "welcomed": "supports", "demands": "demands"}.items():
+    if _s:
+        _STANCE_DIRECT[_w] = _s
+# "made clear", "made it clear": stance; other "made" is an action
+_SKIP_ADVERB = re.compile(r"^(?:also|again|now|later|earlier|previously|still|repeatedly|publicly|privately|"
+                          r"reportedly|allegedly|apparently|formally|officially|firmly|strongly|flatly|swiftly|"
+                          r"immediately|quickly|already|long|consistently|has|have|had|is|are|was|were|would|will|"
+                          r"could|may|might|did|does|do|not|never|been|being|continued|continues|continue|to|"
+                          r"yet|once|further|then|in|turn|for|its|part|his|her|their|own|\w+ly)$", re.I)
+_ACTION_HINT = re.compile(r"^(?:made|make|makes)$")
 
 
-def _head_actors(subject: str, matcher: ActorMatcher) -> list[str]:
-    """Actors heading the subject: mentions not governed by a preposition."""
-    found = []
-    for s, e, name in matcher.find(subject):
-        before = fold(subject[:s]).lower().split()
-        if any(w.strip(",") in PREPS for w in before):
+_PASSIVE_FUTURE = re.compile(r"^(?:is|are|was|were|had been|has been|have been)\s+(?:\w+ly\s+)?(?:expected|set|scheduled|due|slated|poised|"
+                             r"planned|going|about|likely|unlikely|certain|bound)\s+to\b", re.I)
+_HEARSAY = re.compile(r"^(?:is|are|was|were)\s+(?:said|believed|reported|understood|thought|alleged|rumou?red)\s+to\s+(?:have\s+)?", re.I)
+
+
+def _first_verb(rest: str) -> tuple[str | None, int]:
+    """The first content verb of a predicate, skipping auxiliaries and adverbs: ('demanded', i)."""
+    if _PASSIVE_FUTURE.match(rest):
+        return None, -1                 # "is expected to announce": a scheduled event, not a stance
+    rest = _HEARSAY.sub("", rest)       # "is said to have demanded": the hedge stays in the quote
+    toks = rest.split()
+    for i, t in enumerate(toks[:8]):
+        w = re.sub(r"[^\w'-]", "", fold(t)).lower()
+        if not w:
             continue
-        if name not in found:
-            found.append(name)
-    return found
+        if w in ("outright", "openly", "jointly", "unanimously", "even", "effectively", "quietly", "sharply"):
+            continue
+        if w in ("made", "make", "makes") and i + 1 < len(toks) and re.match(r"(?:it )?clear", " ".join(toks[i + 1:i + 3]).lower()):
+            return "says", i
+        if w in ("is", "are", "was", "were") and i + 2 < len(toks) and \
+                re.match(r"(?:ready|willing|prepared|determined|open|committed|opposed|against|keen|eager|unwilling|reluctant)\b",
+                         toks[i + 1].lower()):
+            return ("opposes" if toks[i + 1].lower().startswith(("opposed", "against", "unwilling", "reluctant")) else "pledges"), i
+        if _SKIP_ADVERB.match(w) and w not in _STANCE_DIRECT:
+            continue
+        return w, i
+    return None, -1
 
 
-def _clause_actors(clause: str, matcher: ActorMatcher, prev: list[str]) -> tuple[list[str], bool]:
-    """(actors, is_pronoun_subject) for one clause."""
+def _verb_stance(rest: str) -> str | None:
+    v, _ = _first_verb(rest)
+    if v is None:
+        return None
+    if v in STANCE_NAMES:
+        return v
+    return _STANCE_DIRECT.get(v)
+
+
+from .attribution import STANCES as _ST  # noqa: E402
+STANCE_NAMES = set(_ST)
+
+
+class Resolver:
+    """Which actor a speaker's phrase or a clause's subject stands for."""
+
+    def __init__(self, matcher: ActorMatcher):
+        self.m = matcher
+
+    def actors(self, phrase: str, subject: bool = False) -> list[str]:
+        out: list[str] = []
+        p = fold(phrase)
+        for s, e, name in self.m.find(p):
+            before = p[:s].lower().split()
+            after = p[e:]
+            pi = max((i for i, w in enumerate(before) if w.strip(",") in PREPS), default=-1)
+            if pi >= 0:
+                # "the foreign ministry of Norway", "officials from both the U.S. and Israel": an
+                # official head before the preposition; else the actor sits in a prepositional phrase
+                head = [w.strip(",").lower().removesuffix("'s") for w in before[:pi]][-3:]
+                between = before[pi + 1:]
+                if not (before[pi].strip(",") in ("of", "for", "in", "from", "at") and
+                        any(w in OFFICIAL_NOUNS or w in SPEECH_NOUNS for w in head) and
+                        all(w.strip(",") in ("the", "both", "and", "its", "a") or w[:1].isupper() for w in between)):
+                    continue
+            nxt = re.match(r"(?:'s|’s)?\s*((?:[\w.-]+\s*){0,4})", after)
+            words = [w.lower().strip(".,") for w in (nxt.group(1).split() if nxt else [])]
+            possessive = after.startswith(("'s", "’s"))
+            demonym = p[s:e][:1].isupper() and re.search(r"(?:an|ian|ese|ish|i|ic|ch)$", p[s:e]) and words and \
+                not after.startswith((",", " and ", " said", " says"))
+            if (possessive or demonym) and words:
+                # "Peru's foreign ministry" speaks for Peru; "Ethiopia's neighbours" do not
+                rest_words = words[:4]
+                if not any(w in OFFICIAL_NOUNS or w in SPEECH_NOUNS for w in rest_words) and not (nxt.group(1)[:1].isupper() and not demonym):
+                    if demonym and nxt.group(1)[:1].isupper():
+                        pass      # "Peruvian Foreign Minister Ana Silva"
+                    else:
+                        continue
+            if name not in out:
+                out.append(name)
+        return out
+
+
+_PRONOUN = re.compile(r"^(?:he|she|his|her|it|they)\b", re.I)
+_COPULA_NP = re.compile(r"^(?:is|are|was|were)\s+(?:(?:a|an|the|one|its|their|his|her|also|still|now|not)\b|[A-Z][\w'’]*(?:'s|’s)?\s)")
+_PARTICIPIAL = re.compile(r"^(?:Having|Being|After|Following|Despite|Amid|Speaking|Asked|Responding|Reacting|Citing|"
+                          r"Seeking|Hoping|Fearing|Facing|Pressed|Backed|Buoyed|Stung|Angered|[A-Z][a-z]+ing)\b[^,]{0,140},\s+")
+_HEADLINE = re.compile(r"^[A-Z0-9 :📌•\-–—]{4,}:\s*")
+
+
+def _main_clause(text: str) -> str:
+    s = strip_dateline(text)
+    s = _HEADLINE.sub("", s)
+    for _ in range(2):
+        m = _PARTICIPIAL.match(s)
+        if m and not s.startswith("According") and len(s[m.end():].split()) >= 4:
+            s = s[m.end():]
+    return strip_lead(s)
+
+
+# ---- composing a complete, shorter claim (never cut with "…") ----
+_CLAUSE_BREAKS = re.compile(r",\s+(?:(?!including\b|concerning\b|regarding\b)[a-z]+ing\b|which|who|whom|whose|as|while|whereas|although|though|even as|amid|after|before|"
+                            r"because|since|adding|saying|noting|citing|according|in a|in an|where|when|following|"
+                            r"despite|with)\b|;\s+|\s+[—–]\s+|\s+(?:amid|while|as)\s+(?=[a-z])")
+MAX_CLAIM_WORDS = 25
+
+
+def compose_claim(text: str, limit: int = MAX_CLAIM_WORDS) -> str:
+    """The clause itself when short; else its main part up to a clause boundary: a subordinate
+    or relative clause dropped whole, never words cut mid-clause. Quotes stay balanced."""
+    t = re.sub(r"\s+", " ", text).strip().rstrip(",;:")
+    if len(t.split()) <= limit:
+        return t
+    best = None
+    for m in _CLAUSE_BREAKS.finditer(t):
+        head = t[:m.start()].rstrip(",;: ")
+        n = len(head.split())
+        if n < 5 or not subject_zone(head)[1]:
+            continue
+        if head.count("“") != head.count("”") or head.count('"') % 2:
+            continue
+        if n <= limit:
+            best = head
+        else:
+            break
+    if best:
+        return best
+    return t
+
+
+def _sentence_end(s: str) -> str:
+    s = s.strip()
+    if not s:
+        return s
+    closing = ""
+    if s[-1] in "\"”’'" and len(s) > 1 and s[-2] in ".!?":
+        return s
+    if s[-1] in "\"”’'":
+        closing, s = s[-1], s[:-1]
+    if s[-1] not in ".!?":
+        s = s.rstrip(",;:") + "."
+    return s + closing
+
+
+_PAST = {"says": "said", "warns": "warned", "threatens": "threatened", "urges": "urged", "appeals": "appealed",
+         "demands": "demanded", "denies": "denied", "pledges": "pledged", "proposes": "proposed",
+         "supports": "supported", "opposes": "opposed", "condemns": "condemned", "accuses": "accused",
+         "rejects": "rejected", "refuses": "refused", "agrees": "agreed", "decides": "decided", "protests": "protested"}
+
+
+def _display_speaker(speaker: str, role: str | None) -> str:
+    s = speaker.strip()
+    if role and role not in s:
+        return f"{s} ({role})" if len(role.split()) <= 6 else s
+    return s[:1].upper() + s[1:]
+
+
+def summary_for(att: Attribution | None, actor_phrase: str, stance: str, claim: str, quote: str,
+                cue: str | None = None) -> str:
+    """Speaker + stance + claim, hedges kept, complete."""
+    claim = compose_claim(claim)
+    hedge = _HEDGE_WORDS.search(fold(quote))
+    if att is not None and att.frame in ("lead", "trail", "continuation"):
+        last = att.cue.split()[-1] if att.cue else "said"
+        verb = last if last in _REPORTING_SET and last not in ("told", "tells") else "said"
+        if att.cue.split()[-1] in ("for", "on") and len(att.cue.split()) >= 2:
+            verb = " ".join(att.cue.split()[-2:])
+        hedge_adv = re.search(r"\b(reportedly|allegedly|apparently)\b", att.cue or "")
+        if hedge_adv:
+            verb = hedge_adv.group(1) + " " + verb
+        spk = _display_speaker(att.speaker, att.role)
+        if att.frame == "continuation" or (quote.strip()[:1] in "\"“" and att.frame == "trail"):
+            text = f"{spk} {verb}: “{_sentence_end(claim.strip(chr(34) + '“”'))}”"
+        else:
+            first = claim.split()[0] if claim.split() else ""
+            if first.lower() in _FUNCTION_WORDS and first != "I":
+                claim = claim[:1].lower() + claim[1:]
+            text = f"{spk} {verb} {claim}"
+            text = _sentence_end(text)
+    elif att is not None and att.frame in ("according", "by"):
+        text = _sentence_end(f"{claim.rstrip('.')}, according to {att.speaker}")
+    else:
+        text = _sentence_end(claim)
+    if hedge and not _HEDGE_WORDS.search(fold(text)):
+        text = "Reportedly, " + (text[:1].lower() + text[1:] if text.split()[0].lower() in _FUNCTION_WORDS else text)
+    return text[:1].upper() + text[1:]
+
+
+_FUNCTION_WORDS = {"the", "a", "an", "it", "this", "that", "these", "those", "there", "we", "our", "they", "he", "she",
+                   "its", "their", "his", "her", "any", "all", "no", "some", "both", "such", "if", "when", "while",
+                   "as", "one", "two", "three", "several", "many", "most", "none", "nothing", "every", "each", "you",
+                   "your", "my", "us", "them", "what", "how", "why", "whether", "only", "more", "further", "talks"}
+
+
+def _proper_start(s: str) -> bool:
+    w = s.split()[0] if s.split() else ""
+    return bool(re.match(r"[A-Z][a-z]+", w)) and w.lower() not in {
+        "the", "a", "an", "it", "this", "that", "these", "those", "there", "talks", "we", "our", "they", "he", "she",
+        "its", "their", "his", "her", "any", "all", "no", "some", "both", "such", "if", "when", "while", "as"}
+
+
+_REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word|indications|signs)\s+(?:\w+\s+)?that\s+", re.I)
+_SUB_CLAUSE = re.compile(r"(?:^|,\s+|\s+)(?:as|while|whereas|with|when|where|although|though)\s+(?=\S)", re.I)
+
+
+def _direct(clause: str, res: Resolver, prev: list[str]) -> tuple[list[str], str | None, bool]:
+    """(actors, stance, pronoun subject) of a clause with no attribution frame."""
     subj, rest = subject_zone(clause)
-    if not rest:
-        return [], False
-    if COMMENTARY.search(subj):
-        return [], False
-    if _COPULA_NP.match(rest):
-        return [], False           # a description ("X is Y's largest buyer"), not a stance
-    if EVALUATIVE_PASSIVE.match(rest) or EVALUATIVE_PASSIVE.search(" ".join(rest.split()[:4])):
-        return [], False
-    if re.match(r"^(?:it|there)\b", subj.strip(), re.I):
-        return [], False           # "It signals Washington may ...": an expletive subject
-    if re.match(r"^[A-Z]?[a-z]+ing\b", subj.strip()):
-        return [], False           # a gerund subject: "Isolating Iran ... tells one story"
-    if _PRONOUN.match(subj.strip()):
-        return list(prev), True
-    return _head_actors(subj, matcher), False
+    s = subj.strip()
+    if not rest or COMMENTARY.search(subj) or _COPULA_NP.match(rest) or \
+            EVALUATIVE_PASSIVE.match(rest) or EVALUATIVE_PASSIVE.search(" ".join(rest.split()[:4])) or \
+            re.match(r"^(?:it|there)\b", s, re.I) or re.match(r"^[A-Z]?[a-z]+ing\b", s):
+        return [], None, bool(_PRONOUN.match(s))
+    st = _verb_stance(rest)
+    head = s.split()[-1].lower().strip(",") if s.split() else ""
+    if head in SPEECH_NOUNS and (_first_verb(rest)[0] or "") not in _SPEECH_VERBS:
+        return [], None, False          # "Rubio's remarks underscore ...": the author's reading
+    if _PRONOUN.match(s):
+        return list(prev), st, True
+    return res.actors(subj, subject=True), st, False
 
 
 def positions_in(article, matcher: ActorMatcher) -> list[Position]:
+    res = Resolver(matcher)
+    atts = analyse(article.sentences)
+    by_sent: dict[int, list[Attribution]] = {}
+    for a in atts:
+        by_sent.setdefault(a.sentence, []).append(a)
     out: list[Position] = []
     prev: list[str] = []
+    prev_speaker: str | None = None
     for sent in article.sentences:
         text = sent.text
-        main = strip_lead(text)
-        if COMMENTARY.search(subject_zone(main)[0]):
-            prev = []
-            continue
-        actors, pron = _clause_actors(main, matcher, prev)
-        if not actors:
-            # a report frame: "... as reports emerge that Israel is seeking ..."
-            m = _REPORT_FRAME.search(main)
-            if m:
-                actors, _ = _clause_actors(main[m.end():], matcher, prev)
-        if not actors:
-            # a subordinate clause with its own actor subject: ", as Netanyahu seeks ..."
-            for m in _SUB_CLAUSE.finditer(main):
-                sub = main[m.end():]
-                if COMMENTARY.search(subject_zone(sub)[0]):
-                    continue
-                a2, _ = _clause_actors(sub, matcher, [])
-                if a2:
-                    actors = a2
-                    break
-        if actors and not pron:
-            prev = actors if len(actors) == 1 else []
-        elif not actors:
-            subj = subject_zone(main)[0]
-            if not _PRONOUN.match(subj.strip()):
-                prev = []
-        for a in actors:
-            out.append(Position(a, article.id, sent.index, text, summarize(text)))
+        speech = [a for a in by_sent.get(sent.index, []) if a.frame in ("lead", "trail", "continuation", "according", "by")
+                  and a.content and len(a.content.split()) >= 3]
+        found: list[tuple[str, Attribution | None, str, str]] = []    # (actor, attribution, stance, claim)
+        if speech:
+            a = speech[0]
+            spk_actors = res.actors(a.speaker) if not COMMENTARY_SPEAKER.search(a.speaker) else []
+            citing = any(x.frame == "citing" for x in by_sent.get(sent.index, []))
+            reporter = citing or a.kind in ("outlet", "anonymous") or a.frame in ("according", "by") or \
+                bool(re.search(r"\b(?:media|reports?|television|TV|agency|newspaper)\b", a.speaker, re.I))
+            if reporter and (a.kind == "outlet" or not COMMENTARY_SPEAKER.search(a.speaker)):
+                # a source reporting: the stance belongs to the reported clause's subject
+                content = _main_clause(a.content)
+                actors, st, _ = _direct(content, res, prev)
+                if st and actors:
+                    found = [(x, a, st, content) for x in actors]
+                elif spk_actors and a.kind != "anonymous" and a.kind != "outlet":
+                    found = [(x, a, a.stance, a.content) for x in spk_actors]
+            elif spk_actors:
+                found = [(x, a, a.stance, a.content) for x in spk_actors]
+            prev = [f[0] for f in found][:1] if len({f[0] for f in found}) == 1 else []
+        else:
+            main = _main_clause(text)
+            actors, st, pron = _direct(main, res, prev)
+            if not pron:
+                prev = actors[:1] if len(actors) == 1 else []
+            if st and actors:
+                found = [(x, None, st, main) for x in actors]
+            else:
+                # "... as reports emerge that Israel is seeking ...", "..., as Netanyahu seeks to ...",
+                # "While X expressed scepticism, he ...": a stance in a reported or subordinate clause
+                subs = [m.end() for m in _REPORT_FRAME.finditer(text)] + [m.end() for m in _SUB_CLAUSE.finditer(text)]
+                for pos in subs:
+                    clause = text[pos:]
+                    clause = re.split(r",\s+(?=[a-z]+\b(?!\s+(?:and|or)\b))", clause, maxsplit=1)[0] if not clause.startswith(("\"", "“")) else clause
+                    a2, st2, pron2 = _direct(clause, res, actors or prev)
+                    if st2 and a2 and not COMMENTARY.search(clause.split(",")[0]):
+                        found = [(x, None, st2, text if len(clause.split()) < 4 else clause) for x in a2]
+                        break
+        for actor, att, stance, claim in found:
+            quote = text
+            if att is not None and att.frame not in ("according", "by") and att.kind not in ("outlet", "anonymous"):
+                speaker = att.speaker
+            else:
+                speaker = subject_zone(_main_clause(claim))[0].strip(" ,") or actor
+            if _PRONOUN.match(speaker) and prev_speaker:
+                speaker = prev_speaker
+            speaker = re.sub(r"\s+(?:also|reportedly|allegedly|apparently|then|later|further)$", "", speaker)
+            if len(speaker.split()) > 10:
+                speaker = actor
+            prev_speaker = speaker if not _PRONOUN.match(speaker) else prev_speaker
+            claim_text = compose_claim(_main_clause(claim) if att is None else claim)
+            summary = summary_for(att, actor, stance, claim, quote)
+            via = att.speaker if att is not None and (att.frame in ("according", "by") or att.kind in ("outlet", "anonymous")) else None
+            out.append(Position(actor, article.id, sent.index, quote, summary, speaker=speaker,
+                                role=att.role if att is not None and speaker == att.speaker else None, stance=stance,
+                                claim=claim_text, hedge=hedge_of(text, att), via=via))
     return out
