@@ -81,7 +81,8 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
         return actors
     alias_rx = "|".join(re.escape(t) for t in sorted(alias_to, key=len, reverse=True))
     title_rx = "|".join(re.escape(t) for t in titles)
-    name = r"((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|al-[A-Z][a-z]+|bin|[A-Z]\.)(?:\s+(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|al-[A-Z][a-z]+|bin|[A-Z]\.)){1,3})"
+    _u, _l = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"
+    name = rf"((?:[{_u}][{_l}]+(?:-[{_u}{_l}][{_l}]+)?|al-[A-Z][a-z]+|bin|[A-Z]\.)(?:\s+(?:[{_u}][{_l}]+(?:-[{_u}{_l}][{_l}]+)?|al-[A-Z][a-z]+|bin|de|da|van|von|[A-Z]\.)){{1,3}})"
     rx = re.compile(r"(?<![\w.])(" + alias_rx + r")(?:'s)?\s+(?:(?:former|then|acting|deputy|top)\s+)?(?:(?:" + title_rx +
                     r")\s+){1,3}(?:of\s+[A-Z][\w]+\s+)?" + name + r"\b")
     # "his Russian counterpart, Sergei Lavrov"
@@ -95,6 +96,15 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
                 if not who or person.split()[0] in titles:
                     continue
                 votes.setdefault(person, Counter())[who] += 1
+    from .extract.attribution import analyse
+    from .extract.positions import ActorMatcher, Resolver
+    res = Resolver(ActorMatcher(actors))
+    for art in articles:
+        for att in analyse(art.sentences):
+            if att.person and att.role and not att.resolved_from:
+                for who in res.actors(att.role)[:1]:
+                    if len(att.person.split()) >= 2:
+                        votes.setdefault(att.person, Counter())[who] += 1
     learned: dict[str, list[str]] = {}
     taken = set(alias_to)
     for person, c in votes.items():

@@ -171,7 +171,13 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         positions = positions_fn(articles, actors_cfg)
     for p in positions:
         found[p.actor].append(p)
+    from .extract.sources import canonical_outlet
     cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
+    for a in articles:
+        if a.outlet:
+            # an article does not cite itself: its own wire credit or dateline is its publisher
+            own = canonical_outlet(a.outlet)
+            cites[a.id] = [c for c in cites[a.id] if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
     actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name)}
               for a in actors_cfg]

@@ -93,7 +93,8 @@ _REPORTING = ("said|says|say|told|tells|added|adds|stated|states|announced|annou
               "replied|responded|countered|remarked|commented|warned|warns|cautioned|cautions|alleged|alleges|"
               "denied|denies|vowed|vows|pledged|pledges|promised|promises|threatened|threatens|urged|urges|"
               "complained|complains|protested|observed|recalled|pointed out|highlighted|agreed|decided|"
-              "demanded|demands|accused|accuses|proposed|proposes")
+              "demanded|demands|accused|accuses|blamed|blames|proposed|proposes|rejected|rejects|condemned|condemns|"
+              "welcomed|welcomes|dismissed|dismisses")
 _REPORTING_SET = set(_REPORTING.replace("pointed out", "pointed").split("|"))
 
 # speakers that are commentary, not parties: their statements are nobody's position
@@ -149,7 +150,7 @@ class Attribution:
 
 
 # ---- noun phrases that can be speakers ----
-_CAP = r"[A-Z][\w.'’&-]*"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’&-]*"
 _NAME_TOK = rf"(?:{_CAP}|al-[A-Z][\w-]*|bin|ibn|de|da|van|von|der|del|la|le|of|and|the|for|on|&)"
 _ACRONYM = r"(?:\s*\([A-Z][A-Za-z.&-]{1,9}\))"
 # a capitalised name, with inner lowercase connectors and an acronym in parentheses allowed
@@ -183,7 +184,7 @@ _LEAD = re.compile(
     rf"in response|which [^,]{{3,90}}|who [^,]{{3,90}}|[^,]{{3,70}}),)?\s+(?P<adv>{_ADV})"
     rf"(?P<cue>{_REPORTING}|called (?:for|on)|calls (?:for|on)|call (?:for|on)|asked)\b(?P<rest>.*)$")
 _TRAIL = re.compile(
-    rf"^(?P<content>.{{12,}}?)(?:,[{_Q_CLOSE}]?|[{_Q_CLOSE}],?|\s+[-—–]+)\s+{_SPEAKER}\s+(?P<adv>{_ADV})"
+    rf"^(?P<content>.{{12,}}?)(?:,[{_Q_CLOSE}]?|[{_Q_CLOSE}],?|\s+[-—–]+)\s+{_SPEAKER}(?P<app2>(?:,\s+[^,]{{1,80}}){{1,2}},)?\s+(?P<adv>{_ADV})"
     rf"(?P<cue>{_REPORTING})\b(?P<rest>[^.!?]{{0,140}})[.!?]?[{_Q_CLOSE}]?\s*$")
 _TRAIL_INV = re.compile(
     rf"^(?P<content>.{{12,}}?)(?:,\s*[{_Q_CLOSE}]?|[{_Q_CLOSE}],?)\s+(?P<cue>said|says|added|adds|wrote|writes|"
@@ -252,6 +253,16 @@ def medium_of(text: str) -> str | None:
     for rx, name in _MEDIUMS:
         if rx.search(text):
             return name
+    return None
+
+
+def _told_outlet(cue: str, rest: str) -> str | None:
+    if not cue.endswith("told"):
+        return None
+    m = _RECIPIENT.match(rest.strip()) or re.match(r"^(?:the )?[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}", rest.strip())
+    if m:
+        from .sources import outlet_name
+        return outlet_name(m.group(0))
     return None
 
 
@@ -371,8 +382,13 @@ def _frames(text: str) -> tuple:
         m = _TRAIL.match(s)
         if m and _plausible_speaker(m.group("spk")) and not _appositive(m.group("content"), s[:m.start("spk")]) \
                 and _TRAIL_REST.match(m.group("rest")) and not _INTRO.match(m.group("content")):
-            out.append((m.group("spk"), m.group("cue"), _strip_quotes(m.group("content")), "trail",
-                        medium_of(m.group("rest")), None))
+            spk = m.group("spk")
+            app2 = (m.group("app2") or "").strip(" ,")
+            if app2 and len(app2.split()) <= 12:
+                role = re.sub(r"^\d{1,3},\s*", "", app2)
+                spk = f"{spk}, {role}"
+            out.append((spk, m.group("cue"), _strip_quotes(m.group("content")), "trail",
+                        medium_of(m.group("rest")), _told_outlet(m.group("cue"), m.group("rest"))))
             done = True
         if not done:
             m = _TRAIL_INV.match(s)
@@ -408,7 +424,7 @@ def _frames(text: str) -> tuple:
 # what may follow a trailing "X said": adverbials, never an object clause
 _TRAIL_REST = re.compile(r"^\s*(?:,\s*)?(?:(?:on|in|at|during|to|late|early|earlier|later|last|this|told|after|before|from|via|"
                          r"when|while|citing|adding|noting|according|without|through|by|with|as|yesterday|today|"
-                         r"reporters|journalists|separately|also|again|in a)\b.*)?$")
+                         r"reporters|journalists|separately|also|again|in a|lawmakers|legislators|parliament|the|a|an|[A-Z][\w.&'-]*)\b.*)?$")
 # an introductory phrase is not a content: "In recent public comments, the president urged ..."
 _INTRO = re.compile(r"^(?:In|During|On|At|After|Before|Speaking|Asked|Following|Amid|With|Without|Despite|Under|"
                     r"Through|From|For|By|Since|Upon|Responding|Reacting|Writing|Addressing|In the face of)\b[^,]*$")

@@ -355,7 +355,8 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                   and a.content and len(a.content.split()) >= 3]
         found: list[tuple[str, Attribution | None, str, str]] = []    # (actor, attribution, stance, claim)
         if speech:
-            a = speech[0]
+            order = {"lead": 0, "trail": 1, "continuation": 2, "according": 3, "by": 4}
+            a = sorted(speech, key=lambda x: (order[x.frame], x.kind == "anonymous"))[0]
             spk_actors = res.actors(a.speaker) if not COMMENTARY_SPEAKER.search(a.speaker) else []
             citing = any(x.frame == "citing" for x in by_sent.get(sent.index, []))
             reporter = citing or a.kind in ("outlet", "anonymous") or a.frame in ("according", "by") or \

@@ -102,7 +102,7 @@ def person_name(phrase: str) -> tuple[str, str | None] | None:
     name: list[str] = []
     for t in reversed(toks):
         core = re.sub(r"'s$", "", t)
-        if re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.|al-[A-Z][a-z]+|bin|ben|de|van|von", core) and core.lower() not in TITLE_WORDS:
+        if re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þa-z][a-zß-öø-ÿ]+)?|[A-Z]\.|al-[A-Z][a-z]+|bin|ben|de|van|von|da|dos|del", core) and core.lower() not in TITLE_WORDS:
             name.insert(0, core)
         else:
             break
@@ -222,21 +222,94 @@ def _make(x: str, index: int) -> Cite | None:
     return Cite(x, kind, index)
 
 
+def _cite_from(att) -> Cite | None:
+    """A cite from one attribution of the shared finder: name, kind, role, medium."""
+    name = att.speaker
+    if att.frame in ("dateline", "told") or att.kind == "outlet":
+        o = outlet_name(name) or _outlet_in_phrase(name)
+        if o:
+            return Cite(_as_written(name, o), "outlet", att.sentence)
+        if att.frame in ("dateline", "told"):
+            return None
+    o = _outlet_in_phrase(name)
+    if o:
+        return Cite(_as_written(name, o), "outlet", att.sentence)
+    if att.resolved_from:
+        return None          # "he said", "the official added": the named speaker is already cited
+    c = _make(_clean(name), att.sentence)
+    if c is None:
+        return None
+    if att.person and c.kind == "official":
+        c = Cite(att.person, "official", att.sentence, role=att.role or c.role)
+    return c
+
+
+def _as_written(phrase: str, canonical: str) -> str:
+    """The outlet as the article names it ("AFP", "KCNA"), the canonical name when the phrase is longer."""
+    p = re.sub(r"^(?:the|The)\s+", "", fold(phrase).strip())
+    if outlet_name(p) == canonical and len(p.split()) <= 5:
+        return p
+    for w in reversed(range(1, 6)):
+        tail = " ".join(p.split()[-w:])
+        if outlet_name(tail) == canonical:
+            return re.sub(r"^(?:the|The)\s+", "", tail)
+    return canonical
+
+
+def canonical_outlet(name: str) -> str:
+    return (outlet_name(name) or name).lower()
+
+
+def _outlet_in_phrase(x: str) -> str | None:
+    """"state news agency Andina", "a BBC report", "the Reuters news agency": the outlet inside."""
+    x = fold(x)
+    m = re.search(r"(?:^|\b(?:agency|broadcaster|television|TV|newspaper|daily|outlet|channel|network|website|radio|wire)\s+)"
+                  r"(?P<n>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})\s*$", x)
+    if m and outlet_name(m.group("n")):
+        return outlet_name(m.group("n"))
+    m = re.match(r"^(?:a|an|the)\s+(?P<n>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})\s+(?:report|reports|reporting|"
+                 r"investigation|broadcast|interview|analysis|story|dispatch)\b", x)
+    if m and outlet_name(m.group("n")):
+        return outlet_name(m.group("n"))
+    return None
+
+
 def article_cites(sentences) -> list[dict]:
-    """Distinct cites of an article: name, kind, role, and the sentences citing them."""
+    """Distinct cites of an article: name, kind, role, medium, and the sentences citing them.
+    Read from the shared attribution finder (``attribution.py``) and the frames only sources
+    use ("declined to comment", "directed inquiries")."""
+    from .attribution import analyse
+    sentences = list(sentences)
     by: dict[tuple[str, str], dict] = {}
+
+    def add(c: Cite, medium: str | None = None):
+        key = (canonical_outlet(c.name) if c.kind == "outlet" else re.sub(r"^(?:the|a|an) ", "", c.name.lower()), c.kind)
+        e = by.setdefault(key, {"name": c.name, "kind": c.kind, "role": c.role, "sentences": []})
+        if c.role and not e.get("role"):
+            e["role"] = c.role
+        if medium and not e.get("medium"):
+            e["medium"] = medium
+        if c.sentence not in e["sentences"]:
+            e["sentences"].append(c.sentence)
+
+    for att in analyse(sentences):
+        c = _cite_from(att)
+        if c is not None:
+            add(c, att.medium)
     for s in sentences:
         for c in cites_in(s.text, s.index):
-            key = (re.sub(r"^(?:the|a|an) ", "", c.name.lower()), c.kind)
-            e = by.setdefault(key, {"name": c.name, "kind": c.kind, "role": c.role, "sentences": []})
-            if c.sentence not in e["sentences"]:
-                e["sentences"].append(c.sentence)
+            if c.kind == "outlet" or not any(c.name.lower() in e["name"].lower() or e["name"].lower() in c.name.lower()
+                                             for e in by.values()):
+                add(c)
     # a one-word "name" counts only as the short form of a fuller name in the same article
     multi = [e for e in by.values() if e["kind"] == "official" and " " in e["name"]]
     for key, e in list(by.items()):
         if e["kind"] == "official" and " " not in e["name"] and not _OFFICE.search(e["name"]) and \
-                not any(m["name"].split()[-1] == e["name"] for m in multi):
+                any(m["name"].split()[-1] == e["name"] for m in multi):
             del by[key]
+            for m in multi:
+                if m["name"].split()[-1] == e["name"]:
+                    m["sentences"] = sorted(set(m["sentences"]) | set(e["sentences"]))
     # drop a name that is part of a longer one of the same kind ("Rubio" within "Marco Rubio")
     names = list(by.values())
     keep = []
@@ -248,4 +321,5 @@ def article_cites(sentences) -> list[dict]:
                     o["sentences"] = sorted(set(o["sentences"]) | set(e["sentences"]))
             continue
         keep.append(e)
+    keep.sort(key=lambda e: (min(e["sentences"]) if e["sentences"] else 0, e["name"]))
     return keep
