@@ -69,7 +69,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
 
 
 def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, project_base: Path | None = None,
-           fmt: str = "pdf", standards: list[str] | None = None) -> dict:
+           fmt: str = "pdf", standards: list[str] | None = None, warn=None) -> dict:
     """Render a briefing/1 document to ``out`` (atomically): a PDF, or PNG/SVG pages.
 
     ``locale``: None takes the layout's default (else English). ``standards``: PDF standards
@@ -78,6 +78,8 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
     if problems:
         from .errors import ValidationError
         raise ValidationError(problems)
+    from .assemble import reconcile_bluf
+    reconcile_bluf(doc, warn)
     lay = find_layout(layout, project_base)
     loc = locale or lay.settings.get("locale") or "en"
     return render_to_file(doc, lay, Path(out), loc, fmt, standards)

@@ -125,19 +125,46 @@ def _short(text: str, words: int = 32) -> str:
     return short_words(text, words)
 
 
-def _bluf(actors: list[dict], chronology: list[dict], limit: int = 5) -> list[dict]:
+def _bluf(actors: list[dict], chronology: list[dict], as_of: dt.date | None, limit: int = 5) -> list[dict]:
+    """Three to five complete points, each citing: the latest development first (the most recent
+    dated events, by how many reports carry them), then the best-corroborated claims of the
+    actors. Points refer to items by id (``ref``), so deleting an item removes its point."""
     points = []
+    dated = [e for e in chronology if e.get("date") and "anomaly" not in e["flags"] and e["precision"] == "day"
+             and (as_of is None or str(e["date"]) <= as_of.isoformat())]
+    if dated:
+        latest = max(str(e["date"])[:10] for e in dated)
+        recent = [e for e in dated if as_of is None or
+                  (as_of - dt.date.fromisoformat((str(e["date"]) + "-15")[:10])).days <= 7 or str(e["date"])[:10] == latest]
+        recent.sort(key=lambda e: (-len(e["sources"]), -len(str(e["date"])), [-ord(c) for c in str(e["date"])], e["id"]))
+        for e in recent[:2]:
+            points.append({"text": e["summary"], "ref": e["id"], "date": e["date"], "sources": list(e["sources"])})
     ranked = sorted((a for a in actors if a["positions"]),
                     key=lambda a: (-len(a["positions"][0]["sources"]), -strength(a["positions"][0]["quote"]),
-                                   -len(a["positions"])))
-    for a in ranked[: limit - 1]:
+                                   -len(a["positions"]), a["name"]))
+    for a in ranked:
+        if len(points) >= limit:
+            break
         p = a["positions"][0]
-        points.append({"text": _short(p["summary"]), "actor": a["name"], "sources": list(p["sources"])})
-    dated = [e for e in chronology if e["date"] and "anomaly" not in e["flags"] and e["precision"] != "year"]
-    if dated:
-        last = max(dated, key=lambda e: str(e["date"]))
-        points.append({"text": _short(last["summary"]), "date": last["date"], "sources": list(last["sources"])})
+        points.append({"text": p["summary"], "ref": p["id"], "actor": a["name"], "sources": list(p["sources"])})
     return points[:limit]
+
+
+def reconcile_bluf(doc: dict, warn=None) -> dict:
+    """A bottom-line point that refers to an item no longer in the document (an analyst deleted
+    it) is dropped, with a note; free-text points (no ``ref``) stay."""
+    ids = {p.get("id") for a in doc.get("actors") or [] for p in a.get("positions") or [] if isinstance(p, dict)}
+    ids |= {e.get("id") for e in doc.get("chronology") or [] if isinstance(e, dict)}
+    keep = []
+    for b in doc.get("bluf") or []:
+        if isinstance(b, dict) and b.get("ref") and b["ref"] not in ids:
+            if warn:
+                warn(f"note: bottom-line point dropped: it refers to {b['ref']}, which is no longer in the briefing")
+            continue
+        keep.append(b)
+    if "bluf" in doc:
+        doc["bluf"] = keep
+    return doc
 
 
 def assemble(articles, project: Project, as_of: dt.date | None = None, log=None, positions_fn=None) -> dict:
@@ -183,6 +210,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
               for a in actors_cfg]
     chronology = build_chronology(articles, anchor)
     for e in chronology:
+        e["id"] = item_id("e", str(e.get("date")), " ".join(sorted(content_words(e.get("quote") or e["summary"]))))
+        e["support"] = [{"article": e["sources"][0], "quote": e.get("quote") or e["summary"]}]
         e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
         outs, oth = credits(e.get("quote") or "", known.get(e["sources"][0]))
         e["credits"] = {"outlets": outs, "others": oth}
@@ -195,7 +224,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         "organisation": project.organisation,
         "marking": project.marking,
         "generator": f"briefing {__version__}",
-        "bluf": _bluf(actors, chronology),
+        "bluf": _bluf(actors, chronology, anchor),
         "articles": [{
             "id": a.id,
             "title": a.title,

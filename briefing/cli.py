@@ -250,7 +250,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     doc = load_briefing(src)
     out = Path(output) if output else src.with_suffix("." + fmt)
     fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
-                    standards=_standards(standards))
+                    standards=_standards(standards), warn=lambda m: click.echo(m, err=True))
     for w in fig["warnings"]:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"{out}: {fig['pages']} pages, {_size(fig['bytes'])}, {time.perf_counter() - t0:.1f} s")

@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from statistics import median
 
-from .common import _MID_ATTR, fold, strip_lead, strip_trailing_attribution
+from .attribution import strip_dateline
+from .common import _MID_ATTR, compose_claim, fold, strip_lead, strip_trailing_attribution
 from .dates import is_future, resolve, tag
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -103,13 +104,13 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
             # the main clause is the event
             text = main if sentence[start:end] not in main else strip_lead(sentence)
     text = _MID_ATTR.sub("", strip_trailing_attribution(text.strip()))
-    text = re.sub(r"\b(?:reportedly|allegedly|apparently)\s+", "", text)
-    # stop at the end of the clause that holds the event when the sentence runs on
-    words = text.split()
-    if len(words) > max_words:
-        cut = " ".join(words[:max_words])
-        idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
-        text = (cut[:idx] if idx > len(cut) // 3 else cut).rstrip(",;:") + "…"
+    text = strip_dateline(text)
+    # a shorter clause when the sentence runs on: a subordinate clause dropped whole, never cut
+    # mid-clause; hedges ("reportedly") stay
+    text = compose_claim(text, max_words)
+    hedge = re.search(r"\b(?:reportedly|allegedly|apparently)\b", sentence)
+    if hedge and hedge.group(0) not in text:
+        text = f"{text.rstrip('.')} (reportedly)" if hedge.group(0) == "reportedly" else f"{text.rstrip('.')} ({hedge.group(0)})"
     text = text.strip().rstrip(",;:")
     if not re.search(r"\w", text):
         # nothing beyond the date itself ("Monday:"): the sentence is the best summary there is

@@ -202,3 +202,35 @@ def subject_zone(clause: str) -> tuple[str, str]:
         if w.endswith("ly"):
             continue
     return clause, ""
+
+
+# ---- composing a complete, shorter claim (never cut with "…") ----
+_CLAUSE_BREAKS = re.compile(r",\s+(?:(?!including\b|concerning\b|regarding\b)[a-z]+ing\b|which|who|whom|whose|as|while|whereas|although|though|even as|amid|after|before|"
+                            r"because|since|adding|saying|noting|citing|according|in a|in an|where|when|following|"
+                            r"despite|with)\b|;\s+|\s+[—–]\s+|\s+(?:amid|while|as)\s+(?=[a-z])")
+MAX_CLAIM_WORDS = 25
+
+
+def compose_claim(text: str, limit: int = MAX_CLAIM_WORDS) -> str:
+    """The clause itself when short; else its main part up to a clause boundary: a subordinate
+    or relative clause dropped whole, never words cut mid-clause. Quotes stay balanced."""
+    t = re.sub(r"\s+", " ", text).strip().rstrip(",;:")
+    if len(t.split()) <= limit:
+        return t
+    best = None
+    for m in _CLAUSE_BREAKS.finditer(t):
+        head = t[:m.start()].rstrip(",;: ")
+        n = len(head.split())
+        if n < 5 or not subject_zone(head)[1]:
+            continue
+        if head.count("“") != head.count("”") or head.count('"') % 2:
+            continue
+        if n <= limit:
+            best = head
+        else:
+            break
+    if best:
+        return best
+    return t
+
+
