@@ -172,7 +172,7 @@ _LOWER_SPK = (rf"(?:{_DET}\s+)?(?:{_POSS})?(?:(?:[a-z][\w-]*|{_CAP})\s+){{0,4}}{
               rf"(?:\s+(?:for|of|at|in|from|to|with)\s+(?:the\s+)?{_CAPNAME})?"
               rf"(?:\s+(?:familiar with|close to|briefed on|with knowledge of|involved in)\s+(?:the\s+|his\s+|her\s+|their\s+)?[\w-]+(?:\s+[\w-]+)?)?"
               rf"(?:,?\s+who (?:spoke|requested|asked|declined|were|was) [^,]{{3,60}}?(?=,|\s+(?:said|told)))?")
-_SPEAKER = rf"(?P<spk>(?:(?:{_CAPNAME}(?:'s|’s)?\s+)?(?:[a-z][\w-]*\s+){{1,3}}{_CAPNAME}(?=,?\s+\w)|{_LOWER_SPK}|(?:{_CAPNAME}(?:'s|’s)\s+)?{_CAPNAME}|He|She|They|It|We|I))"
+_SPEAKER = rf"(?P<spk>(?:(?:{_CAPNAME}(?:'s|’s)?\s+)?(?!(?:a|an|the|which|who|that|as|and|or|but)\s)(?:[a-z][\w-]*\s+){{1,3}}{_CAPNAME}(?=,?\s+\w)|{_LOWER_SPK}|(?:the\s+)?(?:{_CAPNAME}(?:'s|’s)\s+)?{_CAPNAME}|He|She|They|It|We|I))"
 _ADV = r"(?:(?:also|later|earlier|previously|separately|again|repeatedly|publicly|privately|reportedly|allegedly|"
 _ADV += r"apparently|then|further|first|initially|on \w+|last \w+|in a statement|in a \w+ statement|in an interview|"
 _ADV += r"in a post|on X|had|has|have|would|will|did|does|do|not|never|has also|have also|had also)\s+){0,4}"
@@ -397,7 +397,7 @@ def _frames(text: str) -> tuple:
                 out.append((spk, m.group("cue").split()[0], _strip_quotes(m.group("content")), "trail", None, None))
                 done = True
         if not done:
-            m = _LEAD.match(s)
+            m = _LEAD.match(s) or _LEAD.match(_INTRO_LEAD.sub("", s))
             if m and _plausible_speaker(m.group("spk")):
                 content, medium, via = _content_after_cue(m.group("rest"), m.group("cue"))
                 app = (m.group("app") or "").strip(" ,")
@@ -428,6 +428,9 @@ _TRAIL_REST = re.compile(r"^\s*(?:,\s*)?(?:(?:on|in|at|during|to|late|early|earl
 # an introductory phrase is not a content: "In recent public comments, the president urged ..."
 _INTRO = re.compile(r"^(?:In|During|On|At|After|Before|Speaking|Asked|Following|Amid|With|Without|Despite|Under|"
                     r"Through|From|For|By|Since|Upon|Responding|Reacting|Writing|Addressing|In the face of)\b[^,]*$")
+_INTRO_LEAD = re.compile(r"^(?:(?:During|In|On|At|After|Before|Speaking|Addressing|Asked|Earlier|Later|Likewise|Meanwhile|"
+                         r"However|Separately|Also|Last|This|Following|Responding|Writing|For (?:his|her|its|their) part)\b"
+                         r"[^,\"“”]{0,100},\s+)+")
 _LEAD_ONLY = re.compile(r"^[^,\"“”]{0,60},\s*$")      # "Peru, however, said": an appositive, not a content
 
 
@@ -500,6 +503,14 @@ def _analyse(sents: tuple) -> tuple:
                 continue
             resolved = None
             low = spk.lower()
+            if (low in _PRONOUN_SPK or _ANAPHORIC.match(spk)) and last_named is None and _ANAPHORIC.match(spk) \
+                    and frame in ("lead", "trail"):
+                # "the Foreign Minister stated" with nobody named before: the description as written
+                att = Attribution(idx, spk, cue, _stance(cue, content), content, frame, "official", None, None, medium, via)
+                out.append(att)
+                if att.content:
+                    got_speech = True
+                continue
             if low in _PRONOUN_SPK or _ANAPHORIC.match(spk):
                 if last_named is None or frame not in ("lead", "trail"):
                     continue
@@ -507,7 +518,7 @@ def _analyse(sents: tuple) -> tuple:
                     # "the minister added": the last speaker whose name or role fits the noun
                     noun = spk.split()[-1].lower()
                     if noun not in (last_named.speaker + " " + (last_named.role or "")).lower() and \
-                            last_named.kind != "official":
+                            not (noun in ("official", "president", "minister") and last_named.person):
                         continue
                 resolved = spk
                 base = last_named
@@ -545,7 +556,49 @@ def _analyse(sents: tuple) -> tuple:
                 continue
             if not t.endswith(("\"", "”")) or t.count('"') % 2 == 1:
                 last_quote_speaker = None if block != (last_quote_speaker or (None,))[0] else last_quote_speaker
-    return tuple(out)
+    return tuple(_open_quotes(sents, out))
+
+
+def _quote_delta(t: str) -> int:
+    """+1 when a sentence leaves a quotation open, -1 when it closes one opened before, else 0."""
+    opens, closes = t.count("“"), t.count("”")
+    if opens or closes:
+        return (1 if opens > closes else -1 if closes > opens else 0)
+    n = t.count('"')
+    if n % 2 == 1:
+        return 1 if t.lstrip()[:1] == '"' or t.rstrip()[-1:] != '"' else -1
+    return 0
+
+
+def _open_quotes(sents: tuple, out: list) -> list:
+    """A quotation that runs over several sentences is its speaker's, whether the speaker is named
+    before it ("Silva said: “... . ...”") or at its end ("“... . ...,” the minister said.")."""
+    have = {a.sentence for a in out if a.frame in ("lead", "trail", "continuation")}
+    speech = {a.sentence: a for a in out if a.frame in ("lead", "trail") and a.content}
+    extra = []
+    i = 0
+    while i < len(sents):
+        idx, block, text = sents[i]
+        t = fold(text)
+        if _quote_delta(t) == 1:
+            # find where the quotation closes, in the same block
+            j = i + 1
+            while j < len(sents) and sents[j][1] == block and _quote_delta(fold(sents[j][2])) != -1:
+                j += 1
+            if j < len(sents) and sents[j][1] == block:
+                group = [sents[k] for k in range(i, j + 1)]
+                spk = speech.get(idx) or speech.get(sents[j][0])
+                if spk is not None:
+                    for k_idx, _, k_text in group:
+                        if k_idx not in have:
+                            extra.append(Attribution(k_idx, spk.speaker, "continued quote", "says",
+                                                     _strip_quotes(fold(k_text).strip()), "continuation", spk.kind,
+                                                     spk.role, spk.person, None, None, "quote"))
+                            have.add(k_idx)
+                i = j + 1
+                continue
+        i += 1
+    return sorted(out + extra, key=lambda a: a.sentence)
 
 
 def hedge_of(sentence: str, att: Attribution | None) -> str:

@@ -77,6 +77,9 @@ parliament senate congress assembly foreign defence defense interior office dipl
 mission representative representatives secretary secretariat council command commander commanders chief chiefs
 general staff junta regime state department agency agencies side counterpart king queen emir sheikh sultan
 crown prince monarch head heads presidential king's mfa ministerial cabinet's commission""".split())
+_TITLES = set("vice deputy acting foreign defence defense interior finance cabinet chief general admiral rear lt gen adm "
+              "colonel col major senator sen rep representative ambassador envoy special undersecretary under-secretary "
+              "secretary-general state mr mrs ms dr professor prof".split())
 # what an actor says through: "Lavrov's comments suggested"
 SPEECH_NOUNS = set("comments comment remarks remark statement statements words letter speech message readout "
                    "response reply position stance view views".split())
@@ -138,7 +141,10 @@ def _first_verb(rest: str) -> tuple[str | None, int]:
             continue
         if w in ("made", "make", "makes") and i + 1 < len(toks) and re.match(r"(?:it )?clear", " ".join(toks[i + 1:i + 3]).lower()):
             return "says", i
-        if w in ("is", "are", "was", "were") and i + 2 < len(toks) and \
+        if w in ("has", "have", "had") and i + 2 < len(toks) and toks[i + 1].lower() in ("not", "yet", "never") and \
+                re.sub(r"\W", "", toks[i + 2].lower()) in ("yet", "responded", "commented", "said", "reacted", "replied"):
+            return None, -1           # "has not yet responded": no stance
+        if w in ("is", "are", "was", "were", "be") and i + 2 < len(toks) and \
                 re.match(r"(?:ready|willing|prepared|determined|open|committed|opposed|against|keen|eager|unwilling|reluctant)\b",
                          toks[i + 1].lower()):
             return ("opposes" if toks[i + 1].lower().startswith(("opposed", "against", "unwilling", "reluctant")) else "pledges"), i
@@ -177,12 +183,19 @@ class Resolver:
             if pi >= 0:
                 # "the foreign ministry of Norway", "officials from both the U.S. and Israel": an
                 # official head before the preposition; else the actor sits in a prepositional phrase
-                head = [w.strip(",").lower().removesuffix("'s") for w in before[:pi]][-3:]
+                head = [w.strip(",").lower().removesuffix("'s") for w in before[:pi]][-6:]
                 between = before[pi + 1:]
                 if not (before[pi].strip(",") in ("of", "for", "in", "from", "at") and
                         any(w in OFFICIAL_NOUNS or w in SPEECH_NOUNS for w in head) and
-                        all(w.strip(",") in ("the", "both", "and", "its", "a") or w[:1].isupper() for w in between)):
+                        all(w.strip(",") in ("the", "both", "and", "its", "a") or w[:1].isupper() or
+                            (w.strip(",") in PREPS or w in OFFICIAL_NOUNS) for w in between)):
                     continue
+            toks_before = p[:s].split()
+            prev_tok = toks_before[-1] if len(toks_before) >= 2 else ""
+            if prev_tok[:1].isupper() and prev_tok not in ("The", "the") and prev_tok.lower().strip(".") not in OFFICIAL_NOUNS \
+                    and prev_tok.lower().strip(".") not in _TITLES and not prev_tok.endswith((",", ".")) and \
+                    not re.match(r"(?:'s|’s)?\s*(?:" + "|".join(sorted(OFFICIAL_NOUNS)) + r")\b", after, re.I):
+                continue           # "The Northern Chile Industrial Fishing Association": a name, not the state
             nxt = re.match(r"(?:'s|’s)?\s*((?:[\w.-]+\s*){0,4})", after)
             words = [w.lower().strip(".,") for w in (nxt.group(1).split() if nxt else [])]
             possessive = after.startswith(("'s", "’s"))
@@ -208,8 +221,13 @@ _PARTICIPIAL = re.compile(r"^(?:Having|Being|After|Following|Despite|Amid|Speaki
 _HEADLINE = re.compile(r"^[A-Z0-9 :📌•\-–—]{4,}:\s*")
 
 
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|where)\s+[^,\"“”]{3,140},\s+(?=(?:\w+ly\s+)?(?:has|have|had|is|are|was|were|"
+                       r"will|would|could|can|did|does|do|[a-z]+(?:ed|s))\b)")
+
+
 def _main_clause(text: str) -> str:
     s = strip_dateline(text)
+    s = _RELATIVE.sub(" ", s)
     s = _HEADLINE.sub("", s)
     for _ in range(2):
         m = _PARTICIPIAL.match(s)
@@ -296,6 +314,13 @@ _REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word|indications|signs)\s+(
 _SUB_CLAUSE = re.compile(r"(?:^|,\s+|\s+)(?:as|while|whereas|with|when|where|although|though)\s+(?=\S)", re.I)
 
 
+def _is_label(text: str) -> bool:
+    """A headline, entry title or label inside the text ("14:05 GMT — Ecuador says its boats were
+    harassed", "KEY POINTS:"): short, and no sentence end."""
+    t = text.strip()
+    return bool(t) and t[-1] not in ".!?\"”’'" and len(t.split()) <= 16
+
+
 def _direct(clause: str, res: Resolver, prev: list[str]) -> tuple[list[str], str | None, bool]:
     """(actors, stance, pronoun subject) of a clause with no attribution frame."""
     subj, rest = subject_zone(clause)
@@ -324,6 +349,8 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
     prev_speaker: str | None = None
     for sent in article.sentences:
         text = sent.text
+        if _is_label(text):
+            continue
         speech = [a for a in by_sent.get(sent.index, []) if a.frame in ("lead", "trail", "continuation", "according", "by")
                   and a.content and len(a.content.split()) >= 3]
         found: list[tuple[str, Attribution | None, str, str]] = []    # (actor, attribution, stance, claim)
