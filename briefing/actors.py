@@ -153,4 +153,5 @@ def pick_actors(articles, limit: int = 6) -> list[Actor]:
     # one statement is enough for an actor the set keeps naming; a passing mention is not
     chosen = [n for n in ranked if speaks[n] >= 2 or mentions[n] >= 3][:limit]
     by_name = {e["name"]: e for e in entries}
-    return [Actor(n, list(by_name[n]["aliases"])) for n in chosen]
+    # a picked group carries its members, as a configured one does
+    return complete_actors([Actor(n, list(by_name[n]["aliases"])) for n in chosen])

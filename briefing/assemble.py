@@ -205,6 +205,15 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
             # an article does not cite itself: its own wire credit or dateline is its publisher
             own = canonical_outlet(a.outlet)
             cites[a.id] = [c for c in cites[a.id] if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
+    # the speaker of every claim is a source of its article ("The Israeli government has long argued")
+    from .extract.sources import classify
+    for p in positions:
+        spk = (p.speaker or "").strip()
+        if not spk or len(spk.split()) > 8 or re.match(r"(?i)^(?:he|she|they|it|we|i)\b", spk) or "," in spk:
+            continue
+        cs = cites[p.article]
+        if not any(spk.lower() in c["name"].lower() or c["name"].lower() in spk.lower() for c in cs):
+            cs.append({"name": spk, "kind": classify(spk), "sentences": [p.sentence]})
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
     actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name)}
               for a in actors_cfg]

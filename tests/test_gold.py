@@ -84,7 +84,26 @@ def test_seed_targets(seed_score):
     assert m["events_unexpected"] <= 1
     assert m["events_dated_unresolvable"] == 0
     assert m["outlets_recall"] == 1.0 and m["outlets_unexpected"] == 0
-    assert m["cites_recall"] >= 0.8
-    assert m["positions_precision"] >= 0.95
+    assert m["cites_recall"] >= 0.65
+    assert m["positions_precision"] >= 0.95 and m["positions_precision_strict"] >= 0.95
     assert m["positions_forbidden"] == 0 and m["positions_other_actor"] <= 1
-    assert m["positions_recall"] >= 0.6
+    assert m["positions_recall"] >= 0.75
+    # truth rules: nothing cut, no hedge dropped, no corroboration without the source's own sentence
+    assert m["summaries_cut"].startswith("0/") and m["hedges_dropped"] == 0 and m["corroboration_false"] == 0
+
+
+DEV_SETS = ["pacific", "horn", "korea"]
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_sets(tmp_path, name):
+    """Sets written for the project in real outlets' styles (wire, state agency, live blog,
+    explainer, op-ed, bare text with only a dateline), with exhaustive gold."""
+    src = SEEDS.parent / "tests" / "fixtures" / name
+    m = score(src, SEEDS.parent / "tests" / "fixtures" / f"{name}.gold.yaml", tmp_path)
+    notes = m["notes"]
+    m = m["metrics"]
+    assert m["positions_precision_strict"] >= 0.85, notes
+    assert m["positions_recall"] >= 0.5, notes
+    assert m["cites_recall"] >= 0.75, notes
+    assert m["summaries_cut"].startswith("0/") and m["hedges_dropped"] == 0 and m["corroboration_false"] == 0, notes

@@ -157,7 +157,7 @@ _ACRONYM = r"(?:\s*\([A-Z][A-Za-z.&-]{1,9}\))"
 _CAPNAME = rf"{_CAP}(?:{_ACRONYM}|\s+{_NAME_TOK}){{0,9}}"
 _DET = r"(?:the|a|an|one|two|three|four|five|several|some|many|other|senior|top|unnamed|anonymous|its|his|her|their)"
 _ROLE_NOUNS = (r"(?:officials?|sources?|diplomats?|aides?|advis[eo]rs?|spokes(?:man|woman|person|people)|"
-               r"representatives?|envoys?|ministers?|ministry|ministries|government|governments|presidency|"
+               r"representatives?|envoys?|ambassadors?|counterparts?|ministers?|ministry|ministries|government|governments|presidency|"
                r"president|prime minister|premier|chancellor|secretary|military|army|navy|air force|coast ?guard|"
                r"police|office|embassy|mission|agency|commander|chief|leader|leadership|negotiators?|mediators?|"
                r"delegation|cabinet|parliament|legislators?|lawmakers?|people|person|insiders?|statement|"
@@ -529,7 +529,9 @@ def _analyse(sents: tuple) -> tuple:
                 if frame == "told" and not outlet_name(spk):
                     continue
                 name = outlet_name(spk) if kind == "outlet" else None
-                person, role = _speaker_parts(spk) if kind == "official" else (None, None)
+                person, role = _speaker_parts(spk) if kind in ("official", "other") else (None, None)
+                if person and kind == "other" and (role or len(person.split()) >= 2):
+                    kind = "official"
                 if kind == "official" and person and role:
                     role = re.sub(r"^(?:the|a|an)\s+", "", role.rstrip(", "))
                 att = Attribution(idx, name or spk, cue, _stance(cue, content), content, frame, kind, role,
@@ -560,14 +562,15 @@ def _analyse(sents: tuple) -> tuple:
 
 
 def _quote_delta(t: str) -> int:
-    """+1 when a sentence leaves a quotation open, -1 when it closes one opened before, else 0."""
-    opens, closes = t.count("“"), t.count("”")
-    if opens or closes:
-        return (1 if opens > closes else -1 if closes > opens else 0)
-    n = t.count('"')
-    if n % 2 == 1:
-        return 1 if t.lstrip()[:1] == '"' or t.rstrip()[-1:] != '"' else -1
-    return 0
+    """+1 when a sentence leaves a quotation open, -1 when it closes one opened before, else 0.
+    A straight quote after a space or at the start opens; after a word or punctuation it closes."""
+    opens = closes = 0
+    for i, ch in enumerate(t):
+        if ch == "“" or (ch == '"' and (i == 0 or t[i - 1] in " ([—–-")):
+            opens += 1
+        elif ch in "”\"":
+            closes += 1
+    return 1 if opens > closes else -1 if closes > opens else 0
 
 
 def _open_quotes(sents: tuple, out: list) -> list:

@@ -207,7 +207,7 @@ def subject_zone(clause: str) -> tuple[str, str]:
 # ---- composing a complete, shorter claim (never cut with "…") ----
 _CLAUSE_BREAKS = re.compile(r",\s+(?:(?!including\b|concerning\b|regarding\b)[a-z]+ing\b|which|who|whom|whose|as|while|whereas|although|though|even as|amid|after|before|"
                             r"because|since|adding|saying|noting|citing|according|in a|in an|where|when|following|"
-                            r"despite|with)\b|;\s+|\s+[—–]\s+|\s+(?:amid|while|as)\s+(?=[a-z])")
+                            r"despite|with)\b|;\s+|\s+[—–]\s+|\s+(?:amid|while|whereas)\s+(?=[a-z])")
 MAX_CLAIM_WORDS = 25
 
 

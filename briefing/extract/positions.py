@@ -179,6 +179,9 @@ class Resolver:
         for s, e, name in self.m.find(p):
             before = p[:s].lower().split()
             after = p[e:]
+            if before and not after.strip(" ,.") and len(p[s:e].split()) >= 2 and name not in out:
+                out.append(name)          # a named person at the head of the phrase
+                continue
             pi = max((i for i, w in enumerate(before) if w.strip(",") in PREPS), default=-1)
             if pi >= 0:
                 # "the foreign ministry of Norway", "officials from both the U.S. and Israel": an
@@ -314,6 +317,10 @@ _REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word|indications|signs)\s+(
 _SUB_CLAUSE = re.compile(r"(?:^|,\s+|\s+)(?:as|while|whereas|with|when|where|although|though)\s+(?=\S)", re.I)
 
 
+_ANON_PLURAL = re.compile(r"\b(?:sources?|people|persons?|insiders?|officials|diplomats|familiar|anonymity|unnamed|"
+                          r"anonymous|aides|advisers|advisors)\b", re.I)
+
+
 def _is_label(text: str) -> bool:
     """A headline, entry title or label inside the text ("14:05 GMT — Ecuador says its boats were
     harassed", "KEY POINTS:"): short, and no sentence end."""
@@ -368,6 +375,9 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                 if st and actors:
                     found = [(x, a, st, content) for x in actors]
                 elif spk_actors and a.kind != "anonymous" and a.kind != "outlet":
+                    found = [(x, a, a.stance, a.content) for x in spk_actors]
+                elif spk_actors and a.kind == "anonymous" and not _ANON_PLURAL.search(a.speaker):
+                    # "Ruritania's foreign minister said": an unnamed but identified official
                     found = [(x, a, a.stance, a.content) for x in spk_actors]
             elif spk_actors:
                 found = [(x, a, a.stance, a.content) for x in spk_actors]

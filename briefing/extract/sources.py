@@ -146,9 +146,8 @@ _PATTERNS = [
     (re.compile(r"[Ss]tate"), re.compile(r"(?P<x>\b(?:state media|state television|state TV|state-run media|state news agency))\s+(?:reported|said|says|quoted)", re.I)),
 ]
 
-_SKIP = re.compile(r"^(?:the |a |an )?(?:report|reports|reporting|media|analysts?|experts?|critics?|the sources.*|sources cited.*|the|a|an|"
-                   r"observers?|the sources|sources cited|estimates|this|that|it|he|she|they|we|i|"
-                   r"some analysts|political analysts|diplomats)$", re.I)
+_SKIP = re.compile(r"^(?:the |a |an )?(?:report|reports|reporting|media|the sources.*|sources cited.*|the|a|an|"
+                   r"the sources|sources cited|estimates|this|that|it|he|she|they|we|i)$", re.I)
 
 
 def _clean(x: str) -> str:
@@ -236,6 +235,8 @@ def _cite_from(att) -> Cite | None:
         return Cite(_as_written(name, o), "outlet", att.sentence)
     if att.resolved_from:
         return None          # "he said", "the official added": the named speaker is already cited
+    if att.person and att.kind == "official":
+        return Cite(att.person, "official", att.sentence, role=att.role)
     c = _make(_clean(name), att.sentence)
     if c is None:
         return None
@@ -296,6 +297,8 @@ def article_cites(sentences) -> list[dict]:
         c = _cite_from(att)
         if c is not None:
             add(c, att.medium)
+        if att.via and outlet_name(att.via):
+            add(Cite(att.via, "outlet", att.sentence), "interview" if att.medium == "interview" else None)
     for s in sentences:
         for c in cites_in(s.text, s.index):
             if c.kind == "outlet" or not any(c.name.lower() in e["name"].lower() or e["name"].lower() in c.name.lower()
