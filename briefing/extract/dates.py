@@ -399,6 +399,8 @@ def _dur(n: float | None, unit: str) -> str:
     code = _UNIT[u]
     if u == "fortnight":
         n = None if n is None else n * 2
+    if u == "hour" and n is not None and n != int(n) and (n * 60) == int(n * 60):
+        return f"PT{int(n * 60)}M"
     if u in _TIME_UNITS:
         return f"PT{_nfmt(n)}{code}"
     if code == "DE":
@@ -668,6 +670,8 @@ def _v_part_of(m, ctx):
 
 
 def _v_ago(m, ctx):
+    if not m["n"]:
+        return "PAST_REF" if m["unit"].lower().endswith("s") else None
     n = _num(m["n"])
     unit = m["unit"].lower().rstrip("s")
     a = ctx.dct
@@ -701,7 +705,7 @@ def _v_rel_ref(m, ctx):
     if n is None or n != int(n):
         return "PAST_REF" if sign < 0 else "FUTURE_REF"
     n = int(n) * sign
-    a = ctx.anchor()
+    a = (ctx.last_day or ctx.dct) if unit in ("day", "week") else ctx.anchor()
     if a is None:
         return None
     if unit == "day":
@@ -753,6 +757,10 @@ def _v_same_last_year(m, ctx):
     if unit == "day":
         return f"{a.year - 1:04d}-{a.month:02d}-{a.day:02d}"
     return f"{a.year - 1:04d}"
+
+
+def _v_year_earlier(m, ctx):
+    return _v_same_last_year(_Fake(m, {"unit": "period"}), ctx)
 
 
 def _v_weekday(m, ctx):
@@ -948,10 +956,10 @@ _RULES_SRC: list[tuple[str, str, str, object, str]] = [
     ("dm", "DATE", _L + _WD_OPT + rf"(?:the\s+)?(?P<d>{_DAYN})\s+(?:of\s+)?(?P<mon>{_MON})(?!\w)", _v_md, "month"),
     ("my", "DATE", _L + rf"(?:(?:early|mid|late)[- ]|the\s+(?:start|beginning|middle|end)\s+of\s+)?(?P<mon>{_MON})(?:,?\s+|\s+of\s+)(?P<y>{_YR})(?!\d)", _v_my, "month"),
     ("month", "DATE", _L + r"(?:(?P<rel>last|next|this)\s+|(?:early|mid|late)[- ]|the\s+(?:start|beginning|middle|end)\s+of\s+)?"
-     r"(?P<mon>January|February|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?!\s+[A-Z][a-z])", _v_month, "month"),
+     r"(?P<mon>January|February|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-])(?![ \t]+[A-Z][a-z])", _v_month, "month"),
     ("month_rel_year", "DATE", _L + rf"(?P<mon>{_MON})\s+(?:of\s+)?(?P<rel>last|this|next)\s+year(?!\w)", _v_month_rel_year, "month"),
     ("month_cue", "DATE", r"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|till|by|[Dd]uring|[Ff]rom|through|of|before|after|early|late|mid|last|next|this)\s+"
-     r"(?P<t>(?P<mon>March|May))(?![\w-])(?!\s+(?:be|have|not|well|also|never|still|yet|soon|[a-z]+ed)\b)", _v_month, "month"),
+     r"(?P<t>(?P<mon>March|May))(?![\w-])(?![ \t]+[A-Z][a-z])(?!\s+(?:be|have|not|well|also|never|still|yet|soon|[a-z]+ed)\b)", _v_month, "month"),
     ("month_cue2", "DATE", _L + r"(?P<rel>last|next|this)\s+(?P<mon>March|May)(?![\w-])", _v_month, "month"),
     ("month_early", "DATE", _L + r"(?:early|mid|late)[- ](?P<mon>March|May)(?![\w-])", _v_month, "month"),
     ("week_of_month", "DATE", _L + rf"the\s+(?P<which>first|last|final)\s+week\s+of\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_YR}))?(?!\w)", _v_week_of_month, "month"),
@@ -962,7 +970,7 @@ _RULES_SRC: list[tuple[str, str, str, object, str]] = [
     ("century", "DATE", _L + r"the\s+(?P<n>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|nineteenth|twentieth|twenty-first)[- ]century(?!\w)", _v_century, "relative"),
     ("quarter", "DATE", _L + r"(?:the\s+)?(?P<q>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y>" + _YR + r")|(?P<rel>this|last|next|the)\s+(?:fiscal\s+)?year))?(?!\w)(?!-\w)", _v_quarter, "relative"),
     ("quarter_y", "DATE", _L + r"(?P<q>Q[1-4])\s*(?P<y>" + _YR + r")(?!\d)", _v_quarter, "digit"),
-    ("quarter_adj", "DATE", _L + r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)-quarter(?!\w)", _v_quarter, "relative"),
+    ("quarter_adj", "DATE", _L + r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)-quarter(?:\s+(?P<y>" + _YR + r"))?(?!\w)", _v_quarter, "relative"),
     ("half", "DATE", _L + r"the\s+(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?:(?P<y>" + _YR + r")|(?P<rel>this|last|next|the)\s+year)(?!\w)", _v_half, "relative"),
     ("season", "DATE", _L + r"(?:(?:early|late|mid)[- ])?(?:the\s+)?(?P<s>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+(?:of\s+)?(?P<y>" + _YR + r"))?(?![\w-])", _v_season, "relative"),
     ("season_fall", "DATE", _L + r"(?:(?:in|this|last|next|the|early|late)\s+)(?P<s>fall)(?:\s+(?:of\s+)?(?P<y>" + _YR + r"))?(?!\w)", _v_season, "relative"),
@@ -972,17 +980,17 @@ _RULES_SRC: list[tuple[str, str, str, object, str]] = [
     ("holiday", "DATE", _L + r"(?P<h>Christmas Eve|Christmas Day|Christmas|New Year['’]s Eve|New Year['’]s Day|Boxing Day|Halloween|Valentine['’]s Day)(?:\s+(?P<y>" + _YR + r"))?(?!\w)", _v_holiday, "month_or_rel"),
     # times
     ("time", "TIME", _L + r"(?:(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.|[ap]m\b|[AP]M\b)|(?P<hhmm>[01]\d[0-5]\d|2[0-3][0-5]\d)(?=\s*(?:GMT|UTC|hrs|hours\b))|(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?!\d)|(?P<word>noon|midnight))"
-     r"(?P<tz>\s*\(?(?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)?)?(?:\s+(?:on\s+)?(?P<day>today|yesterday|tomorrow|" + _WD + r"))?(?!\w)", None, "digit_or_time"),
+     r"(?P<tz>\s*\((?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)|\s*(?:UTC|GMT|Z|[ECMP][SD]T|BST|CET|CEST)(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?)?(?:\s+(?:on\s+)?(?P<day>today|yesterday|tomorrow|" + _WD + r"))?(?!\w)", None, "digit_or_time"),
     ("part_day", "TIME", _L + r"(?:(?P<w>yesterday|tomorrow|this|last|today)\s+(?P<part>morning|afternoon|evening|night)|(?P<w2>tonight|last night|overnight))(?!\w)", None, "relative"),
     ("weekday_part", "TIME", _L + r"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>" + _WD + r")\s+(?P<part>morning|afternoon|evening|night)(?!\w)", _v_weekday, "weekday"),
     # deictic and relative dates
     ("deictic", "DATE", _L + r"(?P<w>(?:earlier|later)\s+today|today|yesterday|tomorrow)(?!\w)", _v_deictic, "relative"),
     ("weekday", "DATE", _L + r"(?:(?P<rel>last|next|this|past|coming)\s+)?(?P<wd>" + _WD + r")(?!\w)", _v_weekday, "weekday"),
-    ("lastnext", "DATE", _L + r"(?P<rel>last|previous|this|next|coming|current)\s+(?P<unit>week|weekend|month|quarter|year|decade|century)(?!\w)(?!-)", _v_lastnext, "relative"),
+    ("lastnext", "DATE", _L + r"(?:this\s+)?(?P<rel>last|previous|this|next|coming|current|past)\s+(?P<unit>week|weekend|month|quarter|year|decade|century)(?!\w)(?!-)", _v_lastnext, "relative"),
     ("the_weekend", "DATE", _L + r"(?P<rel>the)\s+(?P<unit>weekend)(?!\w)", _v_part_of, "relative"),
     ("part_of", "DATE", _L + r"(?:(?:earlier|later)\s+(?:this|in\s+the)\s+|(?:the\s+(?:very\s+)?(?:start|beginning|middle|end|rest|remainder)\s+of\s+)(?P<rel>this|last|next|the)\s+)(?P<unit>week|month|year|decade|century)(?!\w)", _v_part_of, "relative"),
     ("part_of2", "DATE", _L + r"(?:earlier|later)\s+(?P<rel>this)\s+(?P<unit>week|month|year|decade)(?!\w)", _v_part_of, "relative"),
-    ("ago", "DATE", _L + r"(?:(?:about|around|some|nearly|almost|roughly|more than|less than|over|just|only)\s+)?(?P<n>" + _NUMX + r")\s+(?P<unit>" + _UNITS_RX + r")\s+ago(?!\w)", _v_ago, "relative"),
+    ("ago", "DATE", _L + r"(?:(?:about|around|some|nearly|almost|roughly|more than|less than|over|just|only)\s+)?(?:(?P<n>" + _NUMX + r")\s+)?(?P<unit>" + _UNITS_RX + r")\s+ago(?!\w)", _v_ago, "relative"),
     ("rel_ref", "DATE", _L + r"(?:(?P<n>" + _NUMX + r")\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier)(?!\s+than)"
      r"|the\s+(?P<dir2>following|next|previous|preceding|prior)\s+(?P<unit2>day|week|month|year)"
      r"|the\s+(?P<unit3>day|week|month|year)\s+(?P<dir3>before|after|previous|prior|earlier|later))(?!\w)", None, "relative"),
@@ -990,27 +998,28 @@ _RULES_SRC: list[tuple[str, str, str, object, str]] = [
     ("the_day", "DATE", r"(?:\b(?:end|ended|ending|ends|finish|finished|finishing|for|during|close|closed|closing)\s+|\b(?:later|earlier)\s+in\s+)(?P<t>the\s+day)(?!\w)", _v_the_day, "relative"),
     ("day_part_of", "DATE", _L + r"(?:the\s+(?:start|beginning|end|close)\s+of\s+the\s+day|(?:late|early)\s+in\s+the\s+day)(?!\w)", _v_the_day, "relative"),
     ("same_last_year", "DATE", _L + r"the\s+same\s+(?P<unit>period|month|quarter|time|day|week)\s+(?:of\s+)?(?:last\s+year|the\s+(?:previous|prior|last)\s+year|a\s+year\s+(?:ago|earlier|before))(?!\w)", _v_same_last_year, "relative"),
+    ("year_earlier", "DATE", _L + r"(?:a\s+)?year[- ](?:earlier|ago)(?=\s+(?:period|quarter|month|level|figure|result|sales|levels|figures|results|profit|loss|earnings))", _v_year_earlier, "relative"),
     ("present", "DATE", _L + r"(?:(?:right|just|until|till|by|for|from)\s+)?(?P<w>now)(?![\w-])", _v_ref("PRESENT_REF"), "ref"),
     ("present2", "DATE", _L + r"(?:currently|presently|nowadays|at\s+present|these\s+days|the\s+present|the\s+time\s+being|at\s+the\s+moment)(?!\w)", _v_ref("PRESENT_REF"), "ref"),
     ("past", "DATE", _L + r"(?<!most )(?:(?:more|very|until|only|as)\s+)?recent(?:ly)?(?:\s+(?:years|months|weeks|days|decades|times|history))?(?!\w)", _v_ref("PAST_REF"), "ref"),
     ("past2", "DATE", _L + r"the\s+past(?!\s+(?:\d|" + _NW + r"|few|several|decade|century|year|month|week|day|quarter|hour|minute|weekend))(?=\s*[,.;:!?)\"'”]|\s+(?:and|or|but|when|where|that|as)\b)", _v_ref("PAST_REF"), "ref"),
     ("future", "DATE", _L + r"the\s+(?:near\s+|distant\s+|foreseeable\s+)?future(?!\w)", _v_ref("FUTURE_REF"), "ref"),
-    # durations
-    ("dur_past", "DURATION", _L + r"the\s+(?:past|last|next|coming|previous|first|following|preceding)\s+(?:(?P<n>" + _NUMX + r")\s+)?(?:(?:trading|business|working|straight|consecutive)\s+)?(?P<unit>" + _UNITS_RX + r")(?!\w)(?!-)", _v_dur_past, "relative"),
-    ("dur_adj", "DURATION", _L + r"(?P<n>\d+(?:\.\d+)?|" + _NW + r"|half)[- ](?P<unit>second|minute|hour|day|week|month|year|decade|century)(?:-long)?(?!\w)(?![- ]old)", _v_dur, "relative"),
-    ("dur", "DURATION", _L + _MOD_PRE + r"(?P<n>" + _NUMX + r")\s+(?:(?:more|straight|consecutive|full|long|short|whole|trading|business|working|calendar|additional|extra|further)\s+)?(?P<unit>" + _UNITS_RX + r")(?!\w)(?![- ]old)(?!\s+old\b)", _v_dur, "relative"),
-    ("dur_range", "DURATION", _L + r"(?P<n>\d+|" + _NW + r")(?=\s*(?:-|–|to|and|or)\s*(?:\d+|" + _NW + r")\s+(?P<unit>" + _UNITS_RX + r")\b)", _v_dur, "relative"),
-    ("dur_bare", "DURATION", r"\b(?:for|in|within|over|after|took|take|takes|lasted|last)\s+(?:(?:just|only)\s+)?(?P<t>(?P<unit>days|weeks|months|years|decades|hours|minutes|centuries))(?!\w)(?!\s+(?:of|to|ago|later|earlier|before|after)\b)", _v_dur_vague, "relative"),
-    ("dur_years_long", "DURATION", _L + r"(?P<unit>days|weeks|months|years|decades)-long(?!\w)", _v_dur_vague, "relative"),
-    ("dur_over_the", "DURATION", r"\b(?:over|through|for|during|in|throughout)\s+(?P<t>the\s+(?P<unit>years|decades|months|centuries))(?!\w)", _v_dur_vague, "relative"),
-    ("dur_annual", "DURATION", _L + r"annual(?![\w-])", _v_ref("P1Y"), "relative"),
-    ("dur_overnight", "DURATION", _L + r"(?:half\s+an\s+hour|an\s+hour\s+and\s+a\s+half)(?!\w)", None, "relative"),
     # sets
     ("set", "SET", _L + r"(?:every|each|per)\s+(?:other\s+|single\s+)?(?P<unit>second|minute|hour|day|week|month|quarter|year|morning|afternoon|evening|night|" + _WD + r"|spring|summer|autumn|winter)(?!\w)", _v_set, "relative_or_weekday"),
     ("set_freq", "SET", _L + r"(?:once|twice|(?:\d+|" + _NW + r")\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit>second|minute|hour|day|week|month|quarter|year)(?!\w)", _v_set, "relative"),
     ("set_rate", "SET", r"(?<=\d )(?:a|an|per)\s+(?P<unit>day|week|month|year)(?!\w)", _v_set, "relative"),
     ("set_adv", "SET", _L + r"(?P<w>daily|weekly|monthly|yearly|annually|hourly|nightly|quarterly|biweekly|biannually)(?![\w-])", _v_adverb_set, "relative"),
     ("set_weekdays", "SET", _L + r"(?P<unit>Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays)(?!\w)", None, "weekday"),
+    # durations
+    ("dur_past", "DURATION", _L + r"the\s+(?:past|last|next|coming|previous|first|following|preceding)\s+(?:(?P<n>" + _NUMX + r")\s+)?(?:(?:trading|business|working|straight|consecutive)\s+)?(?P<unit>" + _UNITS_RX + r")(?!\w)(?!-)", _v_dur_past, "relative"),
+    ("dur_adj", "DURATION", _L + r"(?P<n>\d+(?:\.\d+)?|" + _NW + r"|half)[- ](?P<unit>second|minute|hour|day|week|month|year|decade|century)(?:-long)?(?!\w)(?![- ]old)", _v_dur, "relative"),
+    ("dur", "DURATION", _L + _MOD_PRE + r"(?P<n>" + _NUMX + r")\s+(?:(?:more|straight|consecutive|full|long|short|whole|trading|business|working|calendar|additional|extra|further)\s+)?(?P<unit>" + _UNITS_RX + r")(?!\w)(?![- ]old)(?!\s+old\b)", _v_dur, "relative"),
+    ("dur_range", "DURATION", _L + r"(?P<n>\d+|" + _NW + r")(?=\s*(?:-|–|to|and|or)\s*(?:\d+|" + _NW + r")\s+(?P<unit>" + _UNITS_RX + r")\b)", _v_dur, "relative"),
+    ("dur_bare", "DURATION", r"\b(?:for|in|within|over|took|take|takes|lasted|last)\s+(?:(?:just|only)\s+)?(?P<t>(?P<unit>days|weeks|months|years|decades|hours|minutes|centuries))(?!\w)(?!\s+(?:of|to|ago|later|earlier|before|after)\b)", _v_dur_vague, "relative"),
+    ("dur_years_long", "DURATION", _L + r"(?P<unit>days|weeks|months|years|decades)-long(?!\w)", _v_dur_vague, "relative"),
+    ("dur_over_the", "DURATION", r"\b(?:over|through|for|during|in|throughout)\s+(?P<t>the\s+(?P<unit>years|decades|months|centuries))(?!\w)", _v_dur_vague, "relative"),
+    ("dur_annual", "DURATION", _L + r"annual(?![\w-])", _v_ref("P1Y"), "relative"),
+    ("dur_overnight", "DURATION", _L + r"(?:half\s+an\s+hour|an\s+hour\s+and\s+a\s+half)(?!\w)", None, "relative"),
 ]
 _LOWER_RULES = {"deictic", "lastnext", "part_of", "part_of2", "ago", "rel_ref", "same", "the_day", "day_part_of",
                 "same_last_year", "present", "present2", "past", "past2", "future", "dur_past", "dur_adj", "dur",
@@ -1020,8 +1029,8 @@ _LOWER_RULES = {"deictic", "lastnext", "part_of", "part_of2", "ago", "rel_ref", 
 _CASELESS = {"deictic", "lastnext", "part_of", "part_of2", "ago", "rel_ref", "same", "the_day", "day_part_of",
              "same_last_year", "present", "present2", "past", "past2", "future", "dur_past", "dur_adj", "dur",
              "dur_range", "dur_bare", "dur_years_long", "dur_over_the", "dur_annual", "dur_overnight", "set",
-             "set_freq", "set_rate", "set_adv", "part_day", "century", "quarter", "quarter_adj", "half",
-             "season_rel", "fiscal", "the_weekend", "season_fall"}
+             "set_freq", "set_rate", "part_day", "century", "quarter", "quarter_adj", "half",
+             "season_rel", "fiscal", "the_weekend", "season_fall", "year_earlier"}
 _RULES = [(name, typ, re.compile(pat, re.I if name in _CASELESS else 0), fn, pre) for name, typ, pat, fn, pre in _RULES_SRC]
 
 _PRE = {
