@@ -222,3 +222,15 @@ def test_dates_command_infers_the_anchor_from_a_dateline(tmp_path):
     assert res.exit_code == 0, res.output
     assert "anchor 2025-02-15 (inferred from the dateline" in res.output
     assert "2025-02-14 (day)" in res.output
+
+
+def test_loader_takes_the_publication_date_from_a_dateline(tmp_path):
+    from briefing.articles import load_article
+    p = tmp_path / "wire.txt"
+    p.write_text("Talks resume in Oslo\n\nOSLO, Feb. 15, 2025 (NTB) -- Norway said on Friday it would host talks.\n")
+    art = load_article(p)
+    assert art.published == dt.date(2025, 2, 15) and "dateline" in art.published_inferred
+    q = tmp_path / "meta.md"
+    q.write_text("---\npublished: 2025-03-01\n---\nOSLO, Feb. 15, 2025 (NTB) -- Norway said it would host talks.\n")
+    art = load_article(q)
+    assert art.published == dt.date(2025, 3, 1) and art.published_inferred is None
