@@ -157,3 +157,96 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
         return dist, jobs, write_outbox(jobs, dist.outbox)
     ledger = Ledger(dist.ledger)
     return dist, jobs, send_all(jobs, dist, ledger, resend=resend, log=log)
+
+
+def article_text(path: Path) -> tuple[dict, str, list[int] | None]:
+    """(metadata, body, offsets) of one article file, the body exactly as stored after the
+    front matter. Reading folds CR LF to LF; when it did, ``offsets`` maps each position of the
+    folded body (and its end) to the position in the body as stored, else it is None."""
+    from .articles import HTML, _check_meta, _from_html, _split_front_matter
+    from .errors import SkippedSource
+    from .text import decode_text, looks_binary
+    path = Path(path)
+    raw = path.read_bytes()
+    if not raw.strip() or looks_binary(raw):
+        raise SkippedSource("not an article (empty or binary), skipped", path)
+    text, _ = decode_text(raw)
+    folded = text.replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() in HTML:
+        meta, body = _from_html(folded, path)
+        return _check_meta(meta, path), body, None
+    meta, body = _split_front_matter(folded, path)
+    meta = _check_meta(meta, path)
+    if folded == text:
+        return meta, body, None
+    # positions in the folded text -> positions in the original text
+    pos = []
+    i = 0
+    while i < len(text):
+        pos.append(i)
+        i += 2 if text.startswith("\r\n", i) else 1
+    pos.append(len(text))
+    start = len(folded) - len(body)
+    base = pos[start]
+    return meta, body, [p - base for p in pos[start:]]
+
+
+def dates(sources, as_of: dt.date | None = None, today: dt.date | None = None, log=None) -> list[dict]:
+    """What the date tagger sees in each article: every temporal expression (TIMEX3 type and
+    value, offsets into the body as stored after the front matter), and whether the chronology
+    takes it as an event's date, and if not why.
+
+    The document date (the anchor of relative expressions) is the article's ``published``, else
+    one inferred from its dateline or lede (``infer_anchor``), else ``as_of``."""
+    from .articles import collect_sources
+    from .errors import SkippedSource
+    from .extract.dates import infer_anchor, resolve, tag, timexes, value_precision
+    out = []
+    for path in collect_sources([Path(s) for s in sources]):
+        try:
+            meta, body, offsets = article_text(path)
+        except SkippedSource as e:
+            if log:
+                log(f"warning: {e.message}")
+            continue
+        published = meta.get("published")
+        anchor, anchor_how = published, "published" if published else None
+        if anchor is None:
+            inf = infer_anchor(body, today=today)
+            if inf:
+                anchor, anchor_how = inf[0], inf[2]
+        if anchor is None and as_of:
+            anchor, anchor_how = as_of, "the as-of date"
+        found = timexes(body, anchor)
+        # the chronology's own tagger, per line, to say which expressions become events
+        legacy = []
+        pos = 0
+        for line in body.split("\n"):
+            for men in tag(line):
+                legacy.append((pos + men.start, pos + men.end, men, line))
+            pos += len(line) + 1
+        rows = []
+        for t in found:
+            date, precision = value_precision(t.value)
+            event, why = False, None
+            if t.type == "DURATION":
+                why = "a duration, not a point in time"
+            elif t.type == "SET":
+                why = "a recurrence, not a point in time"
+            elif not t.anchors_event:
+                why = f"no calendar date ({t.value})"
+            else:
+                hit = next((x for x in legacy if x[0] < t.end and t.start < x[1]), None)
+                if hit is None:
+                    why = "not taken by the chronology's tagger"
+                else:
+                    r = resolve(hit[2], hit[3], published, as_of or anchor)
+                    event = r.date is not None
+                    why = None if event else (r.inferred or "unresolved")
+            s, e = (t.start, t.end) if offsets is None else (offsets[t.start], offsets[t.end])
+            rows.append({"start": s, "end": e, "text": t.text, "type": t.type, "value": t.value,
+                         "date": date, "precision": precision, "event": event, "why": why, "flag": t.flag,
+                         "rule": t.rule})
+        out.append({"doc_id": path.stem, "path": str(path), "published": published.isoformat() if published else None,
+                    "anchor": anchor.isoformat() if anchor else None, "anchor_how": anchor_how, "timexes": rows})
+    return out

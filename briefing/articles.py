@@ -42,6 +42,7 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     published: dt.date | None = None
+    published_inferred: str | None = None   # when ``published`` was read from the text: how (dateline, lede)
     author: str | None = None
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
@@ -141,6 +142,13 @@ def load_article(path: Path) -> Article:
     else:
         meta, body = _split_front_matter(text, path)
     meta = _check_meta(meta, path)
+    published_inferred = None
+    if meta.get("published") is None:
+        # no date in the metadata: a dateline ("OSLO, Feb. 15 (NTB) --") or a full date in the lede
+        from .extract.dates import infer_anchor
+        found = infer_anchor(body)
+        if found:
+            meta["published"], published_inferred = found[0], found[2]
 
     blocks = split_blocks(body)
     title, inferred = meta.get("title"), False
@@ -172,6 +180,7 @@ def load_article(path: Path) -> Article:
 
     art = Article(id=str(meta.get("id") or path.stem), path=path, title=title, title_inferred=inferred,
                   outlet=meta.get("outlet"), url=meta.get("url"), published=meta.get("published"),
+                  published_inferred=published_inferred,
                   author=meta.get("author"), language=meta.get("language"), blocks=blocks,
                   notes=[note] if note else [])
     n = 0

@@ -320,6 +320,58 @@ def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the TIMEX3 tags as JSON: [{doc_id, timexes: [{start, end, text, type, value}]}], "
+                   "offsets into the body as stored after the front matter.")
+@click.option("--as-of", callback=_as_of, metavar="DATE",
+              help="Anchor for articles with no publication date and no dateline, YYYY-MM-DD.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def dates(sources, as_json, as_of, quiet):
+    """Show what the date tagger sees in each article.
+
+    For every temporal expression: the span as written, its TIMEX3 type (DATE, TIME,
+    DURATION, SET) and value, the date it names with its precision, and whether it
+    became a chronology event (and why not). The anchor of relative expressions is the
+    article's `published`, else its dateline or the first full date of its lede, else --as-of.
+
+    \b
+    Examples:
+      briefing dates articles/
+      briefing dates articles/one.md --as-of 2026-02-15
+      briefing dates articles/ --json > tags.json     # the TempEval-3 shape, for score_timex.py
+    """
+    from .api import dates as do_dates
+    docs = do_dates(_sources(sources), as_of=as_of, log=_log(quiet or as_json))
+    if as_json:
+        import json
+        click.echo(json.dumps([{"doc_id": d["doc_id"], "timexes": [{k: t[k] for k in ("start", "end", "text", "type", "value")}
+                                                                   for t in d["timexes"]]} for d in docs],
+                              ensure_ascii=False, indent=1))
+        return
+    for d in docs:
+        how = "" if d["anchor_how"] == "published" else f" ({d['anchor_how']})" if d["anchor_how"] else ""
+        click.echo(f"{d['path']}: anchor {d['anchor'] or 'none'}{how}")
+        if not d["timexes"]:
+            click.echo("  (no temporal expressions)")
+            click.echo("")
+            continue
+        rows = [(" ".join(t["text"].split()), t["type"], t["value"],
+                 f"{t['date']} ({t['precision']})" if t["date"] else "-",
+                 "yes" if t["event"] else f"no: {t['why']}", t["flag"] or "") for t in d["timexes"]]
+        head = ("span", "type", "value", "date (precision)", "chronology event", "flag")
+        widths = [min(34, max(len(r[i]) for r in rows + [head])) for i in range(5)]
+        click.echo("  " + "  ".join(h.ljust(w) for h, w in zip(head, widths + [0])).rstrip())
+        for r in rows:
+            cells = [c if len(c) <= w or i == 4 else c[:w - 1] + "…" for i, (c, w) in enumerate(zip(r, widths + [0]))]
+            cells += [r[5]]
+            click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths + [0])).rstrip())
+        n_ev = sum(1 for t in d["timexes"] if t["event"])
+        click.echo(f"  {len(rows)} expressions, {n_ev} chronology events")
+        click.echo("")
+
+
 @cli.group(invoke_without_command=True)
 @click.option("--project", "-p", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Project folder whose layouts/ is searched before the built-in layouts.")

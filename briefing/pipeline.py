@@ -26,7 +26,8 @@ from .articles import Article, load_article
 from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
-STAGE_VERSION = {"analysis": "3", "positions": "2"}
+
+STAGE_VERSION = {"analysis": "4", "positions": "3"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 
 
