@@ -15,6 +15,7 @@ from .extract.common import strength
 from .extract.chronology import NearDuplicates, build_chronology, content_words, infer_anchor
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
+from .issues import discover as discover_issues
 from .text import short_words
 
 SCHEMA = "briefing/1"
@@ -245,6 +246,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
             "cites": [{k: v for k, v in c.items() if k != "sentences" and v is not None} for c in cites[a.id]],
         } for a in articles],
         "actors": actors,
+        "issues": discover_issues(actors),
         "chronology": chronology,
     }
     return doc

@@ -65,6 +65,10 @@ LABELS_EN = {
     "source_text": "Source text",
     "none": "None",
     "own_reporting": "the article's own reporting",
+    "matrix": "Positions by issue",
+    "issue": "Issue",
+    "other_claims": "Other statements",
+    "each_source": "Each source's own sentence",
 }
 
 # messages with placeholders (str.format) or plurals, used to build sentences

@@ -29,7 +29,13 @@ people person thing things part parts point points number numbers first second t
 three four five several both each every either neither whether because however although though while
 called call calls urged urge warned warn demanded demand rejected reject support supported oppose opposed
 continue continued remain remains believe believes believed hope hopes expect expects expected
-reportedly allegedly according report reports reported""".split())
+reportedly allegedly according report reports reported against outside inside potential possible further within
+without across toward towards between among amid around about above below under beyond along despite until
+since unless after before during following ahead instead rather""".split())
+
+
+_VERB_CUES = {"to", "will", "would", "could", "should", "can", "may", "might", "must", "not", "they", "we", "he",
+              "she", "it", "i", "never", "also", "did", "does", "do"}
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,15 +54,20 @@ def discover(actors: list[dict], limit: int = 5, min_actors: int = 2) -> list[di
         for p in a.get("positions") or []:
             toks = _tokens(p.get("claim") or p.get("summary") or "")
             stems = []
-            for w in toks:
-                lw = w.lower().strip("'")
-                if lw in STOP or lw in GENERIC or len(lw) < 4:
-                    continue
-                st = _stem(lw)
-                if st in actor_words or w[:1].isupper() and lw.endswith(("ian", "ese", "ish", "i")):
-                    continue
-                if w[:1].isupper():
+            low = [w.lower().strip("'") for w in toks]
+            for j, w in enumerate(toks):
+                lw = low[j]
+                if lw in STOP or lw in GENERIC or len(lw) < 4 or w[:1].isupper():
                     continue             # names of places and people label nothing
+                if lw.endswith("ed") or (j > 0 and low[j - 1] in _VERB_CUES):
+                    continue             # a verb ("expressed", "to meet"), not what the claim is about
+                nxt = low[j + 1] if j + 1 < len(low) else ""
+                if nxt and nxt not in STOP and nxt not in GENERIC and len(nxt) >= 4 and toks[j + 1][:1].islower() \
+                        and not nxt.endswith(("ed", "ly")):
+                    continue             # a modifier ("military" in "military strikes"): count the head
+                st = _stem(lw)
+                if st in actor_words:
+                    continue
                 stems.append(st)
             claims.append((a["name"], p, set(stems), toks))
     remaining = list(range(len(claims)))

@@ -31,7 +31,7 @@ LAYOUT_KEYS = {
     "justify": "justified text", "numbered": "numbered headings", "cited_sources_only": "source notes only for cited articles",
     "max_pages": "page budget the layout promises",
 }
-SECTIONS = {"bluf", "glance", "positions", "timeline", "chronology", "sources"}
+SECTIONS = {"bluf", "glance", "matrix", "positions", "timeline", "chronology", "sources"}
 _LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:pt|mm|cm|in|em)$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 STANDARDS = {"a-1b", "a-2b", "a-2u", "a-3b", "a-3u", "a-4", "ua-1", "1.7", "2.0"}

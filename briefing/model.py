@@ -19,6 +19,8 @@ from .errors import BriefingError, ValidationError
 SCHEMA = "briefing/1"
 PRECISIONS = ("day", "month", "year")
 CITE_KINDS = ("outlet", "official", "anonymous", "other")
+HEDGES = ("none", "reported", "alleged", "anonymous")
+from .vocab import STANCES  # noqa: E402
 _DATE_RX = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 
 
@@ -212,6 +214,22 @@ def validate(doc: dict) -> list[str]:
                 if not isinstance(x.get(k), str) or not x.get(k).strip():
                     p.append(f"{wj}.{k}: expected a non-empty string")
             check_sources(wj, x.get("sources"))
+            for k in ("id", "speaker", "claim", "role"):
+                if k in x and not (isinstance(x[k], str) and x[k].strip()):
+                    p.append(f"{wj}.{k}: expected a non-empty string")
+            if "stance" in x and x["stance"] not in STANCES:
+                p.append(f"{wj}.stance: expected one of {', '.join(sorted(STANCES))}, got {x['stance']!r}")
+            if "hedge" in x and x["hedge"] not in HEDGES:
+                p.append(f"{wj}.hedge: expected one of {', '.join(HEDGES)}, got {x['hedge']!r}")
+            if "support" in x:
+                sup = x["support"]
+                if not isinstance(sup, list) or not sup:
+                    p.append(f"{wj}.support: expected a non-empty list of {{article, quote}}")
+                else:
+                    for k2, su in enumerate(sup):
+                        if not isinstance(su, dict) or su.get("article") not in ids or \
+                                not isinstance(su.get("quote"), str) or not su.get("quote").strip():
+                            p.append(f"{wj}.support[{k2}]: expected {{article: a known article id, quote: its sentence}}")
     chron = doc.get("chronology")
     if not isinstance(chron, list):
         p.append("chronology: expected a list")
@@ -241,6 +259,16 @@ def validate(doc: dict) -> list[str]:
         check_sources(w, e.get("sources"))
         if not _str_list(e.get("flags", [])):
             p.append(f"{w}.flags: expected a list of strings")
+    issues = doc.get("issues", [])
+    if not isinstance(issues, list):
+        p.append("issues: expected a list")
+        issues = []
+    for i, iss in enumerate(issues):
+        if not isinstance(iss, dict) or not isinstance(iss.get("label"), str) or not iss.get("label").strip():
+            p.append(f"issues[{i}].label: expected a non-empty string")
+            continue
+        if not _str_list(iss.get("claims", [])):
+            p.append(f"issues[{i}].claims: expected a list of position ids")
     bluf = doc.get("bluf", [])
     if not isinstance(bluf, list):
         p.append("bluf: expected a list")

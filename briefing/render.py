@@ -72,6 +72,57 @@ def _sourcing(item: dict, L: Localizer) -> str:
     return f"{who} · {count}"
 
 
+def _position_view(p: dict, refs, num: dict, L: Localizer) -> dict:
+    """One claim as the layout prints it: the composed summary, its citation marks and sourcing
+    line, and each source's own sentence (so every counted source can be checked)."""
+    support = [s for s in (p.get("support") or []) if isinstance(s, dict) and s.get("article") in num]
+    if not support:
+        support = [{"article": (p.get("sources") or [""])[0], "quote": p["quote"]}] if p.get("sources") else []
+    return {"id": p.get("id") or "", "summary": p["summary"], "quote": p["quote"],
+            "short": short_words(p["summary"], 18),
+            "show_quote": len(support) > 1 or _differs(p["summary"], p["quote"]),
+            "support": [{"n": num.get(s["article"], "?"), "id": s["article"], "quote": s["quote"]} for s in support],
+            "sourcing": _sourcing(p, L), "refs": refs(p.get("sources"))}
+
+
+def _group_by_issue(views: list[dict], items: list[dict], issues: list[dict], lab: dict) -> None:
+    """Each printed claim gets the label of the issue it concerns (or 'Other statements')."""
+    of, order = {}, {}
+    for k, iss in enumerate(i for i in issues if isinstance(i, dict)):
+        for c in iss.get("claims") or []:
+            of[c], order[c] = iss.get("label", ""), k
+    for v, p in zip(views, items):
+        v["issue"] = of.get(p.get("id"), lab["other_claims"])
+        v["_k"] = order.get(p.get("id"), len(issues))
+    # claims listed under their issues (in the issues' order), best-sourced first within each
+    views.sort(key=lambda v: v["_k"])
+    for v in views:
+        del v["_k"]
+
+
+def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
+    """Actors x issues, one short stance line per cell (the actor's best-sourced claim on it)."""
+    from .extract.common import compose_claim
+    ids = {p.get("id") for a in doc.get("actors") or [] for p in a.get("positions") or []}
+    issues = [i for i in (doc.get("issues") or []) if isinstance(i, dict) and any(c in ids for c in i.get("claims") or [])]
+    issues = issues[:limit]
+    rows = []
+    for a in doc.get("actors") or []:
+        by_id = {p.get("id"): p for p in a.get("positions") or []}
+        cells = []
+        for iss in issues:
+            mine = sorted((by_id[c] for c in iss.get("claims") or [] if c in by_id),
+                          key=lambda p: (-len(p.get("sources") or []), p.get("id") or ""))
+            if mine:
+                line = compose_claim(mine[0]["summary"], words)
+                cells.append({"line": line, "refs": refs(mine[0].get("sources"), 3), "more": len(mine) - 1})
+            else:
+                cells.append(None)
+        if any(cells):
+            rows.append({"actor": a["name"], "cells": cells})
+    return {"issues": [i["label"] for i in issues], "rows": rows}
+
+
 def _inferred(e: dict, L: Localizer) -> str:
     b = e.get("basis")
     if not isinstance(b, dict):
@@ -170,13 +221,13 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         allp = a.get("positions") or []
         # the layout gets only what it can print (the YAML keeps every item)
         keep = len(allp) if per_actor is None else max(per_actor, glance)
-        poss = [{"summary": p["summary"], "quote": p["quote"], "short": short_words(p["summary"], 18),
-                 "show_quote": _differs(p["summary"], p["quote"]),
-                 "sourcing": _sourcing(p, L), "refs": refs(p.get("sources"))} for p in allp[:keep]]
+        poss = [_position_view(p, refs, num, L) for p in allp[:keep]]
+        _group_by_issue(poss, allp[:keep], doc.get("issues") or [], lab)
         hidden = len(allp) - (per_actor if per_actor is not None else len(allp))
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
     sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
+    matrix_view = _matrix(doc, refs, limits.get("issues", 5)) if "matrix" in sections else {"issues": [], "rows": []}
     all_chron = doc.get("chronology") or []
     dated_idx = [i for i, e in enumerate(all_chron) if e.get("date")]
     undated_idx = [i for i, e in enumerate(all_chron) if not e.get("date")]
@@ -261,6 +312,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "undated_more": L.msg("more_entries", n=L.number(undated_more)) if undated_more else "",
         "group_months": len(chron) > 12,
         "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
+        "matrix": matrix_view,
         "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
         "settings": {k: v for k, v in settings.items() if k != "logo"},

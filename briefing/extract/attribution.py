@@ -27,20 +27,7 @@ from functools import lru_cache
 from .common import fold
 
 # ---- the stance vocabulary: each cue verb maps to one stance; each stance to its CAMEO root ----
-STANCES = {
-    "says": "01", "denies": "01", "decides": "01", "agrees": "01",
-    "appeals": "02", "urges": "02",
-    "pledges": "03", "proposes": "03",
-    "supports": "05",
-    "demands": "10",
-    "opposes": "11", "accuses": "11", "condemns": "11",
-    "refuses": "12", "rejects": "12",
-    "threatens": "13", "warns": "13",
-    "protests": "14",
-}
-CAMEO_ROOTS = {"01": "make public statement", "02": "appeal", "03": "express intent to cooperate",
-               "05": "engage in diplomatic cooperation", "10": "demand", "11": "disapprove", "12": "reject",
-               "13": "threaten", "14": "protest"}
+from ..vocab import CAMEO_ROOTS, STANCES  # noqa: F401  (the closed stance vocabulary)
 
 _CUE_STANCE = {}
 for _stance, _verbs in {

@@ -397,6 +397,9 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                     clause = text[pos:]
                     clause = re.split(r",\s+(?=[a-z]+\b(?!\s+(?:and|or)\b))", clause, maxsplit=1)[0] if not clause.startswith(("\"", "“")) else clause
                     a2, st2, pron2 = _direct(clause, res, actors or prev)
+                    if pron2 and actors:
+                        # "X met Y in Z, where he expressed ...": the pronoun is the main clause's subject
+                        prev_speaker = subject_zone(main)[0].strip(" ,") or prev_speaker
                     if st2 and a2 and not COMMENTARY.search(clause.split(",")[0]):
                         found = [(x, None, st2, text if len(clause.split()) < 4 else clause) for x in a2]
                         break
@@ -413,6 +416,10 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                 speaker = actor
             prev_speaker = speaker if not _PRONOUN.match(speaker) else prev_speaker
             claim_text = compose_claim(_main_clause(claim) if att is None else claim)
+            if att is None and _PRONOUN.match(claim) and speaker and not _PRONOUN.match(speaker):
+                # "He expressed appreciation ...": the summary names who
+                claim = re.sub(r"^(?:He|She|They|It|he|she|they|it)\b", speaker, claim, count=1)
+                claim_text = compose_claim(_main_clause(claim))
             summary = summary_for(att, actor, stance, claim, quote)
             via = att.speaker if att is not None and (att.frame in ("according", "by") or att.kind in ("outlet", "anonymous")) else None
             out.append(Position(actor, article.id, sent.index, quote, summary, speaker=speaker,
