@@ -43,6 +43,7 @@ class Article:
     url: str | None = None
     published: dt.date | None = None
     published_inferred: str | None = None   # when ``published`` was read from the text: how (dateline, lede)
+    published_partial: tuple | None = None  # a dateline without a year: (month, day, weekday, None, what)
     author: str | None = None
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
@@ -143,12 +144,19 @@ def load_article(path: Path) -> Article:
         meta, body = _split_front_matter(text, path)
     meta = _check_meta(meta, path)
     published_inferred = None
+    partial = None
     if meta.get("published") is None:
         # no date in the metadata: a dateline ("OSLO, Feb. 15 (NTB) --") or a full date in the lede
-        from .extract.dates import infer_anchor
-        found = infer_anchor(body)
-        if found:
-            meta["published"], published_inferred = found[0], found[2]
+        from .extract.dates import dateline_parts, infer_anchor
+        parts = dateline_parts(body)
+        if parts and parts[3] is None:
+            # a dateline without a year ("NAIROBI, Sept 10 (Reuters) -"): its year is resolved
+            # against the briefing's as-of date when the set is assembled, never today's date
+            partial = parts
+        else:
+            found = infer_anchor(body)
+            if found:
+                meta["published"], published_inferred = found[0], found[2]
 
     blocks = split_blocks(body)
     title, inferred = meta.get("title"), False
@@ -160,7 +168,7 @@ def load_article(path: Path) -> Article:
         wrapped = len(lines) > 1 and lines[1][:1].islower()
         if blocks and blocks[0].kind == "heading" and fold_ws(first) == blocks[0].text:
             title = blocks.pop(0).text
-        elif first and not wrapped and looks_like_heading(first) and not is_boilerplate(first):
+        elif first and not wrapped and looks_like_heading(first, first_line=True) and not is_boilerplate(first):
             title = fold_ws(first)
             if blocks and blocks[0].text.startswith(title):
                 rest = blocks[0].text[len(title):].strip()
@@ -180,7 +188,7 @@ def load_article(path: Path) -> Article:
 
     art = Article(id=str(meta.get("id") or path.stem), path=path, title=title, title_inferred=inferred,
                   outlet=meta.get("outlet"), url=meta.get("url"), published=meta.get("published"),
-                  published_inferred=published_inferred,
+                  published_inferred=published_inferred, published_partial=partial,
                   author=meta.get("author"), language=meta.get("language"), blocks=blocks,
                   notes=[note] if note else [])
     n = 0

@@ -183,6 +183,18 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     if anchor is None:
         anchor = max((a.published for a in articles if a.published), default=None)
         anchor_source = "published" if anchor else "none"
+    if anchor is not None:
+        # datelines without a year: the most recent such day not after the as-of date
+        from .extract.dates import year_for
+        for a in articles:
+            part = getattr(a, "published_partial", None)
+            if a.published is None and part:
+                mon, day, wd, _, what = part
+                y = year_for(mon, day, anchor, wd)
+                if y is not None:
+                    a.published = dt.date(y, mon, day)
+                    a.published_inferred = (f"inferred from the {what}; year inferred: the most recent "
+                                            f"{a.published.strftime('%B')} {day} not after {anchor.isoformat()}")
     from .actors import complete_actors, learn_people, pick_actors
     if project.actors:
         actors_cfg: list[Actor] = complete_actors(project.actors)
@@ -241,6 +253,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
             "title_inferred": a.title_inferred,
             "outlet": a.outlet,
             "published": a.published.isoformat() if a.published else None,
+            **({"published_inferred": a.published_inferred} if getattr(a, "published_inferred", None) else {}),
             "url": a.url,
             "author": a.author,
             "cites": [{k: v for k, v in c.items() if k != "sentences" and v is not None} for c in cites[a.id]],

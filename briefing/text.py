@@ -125,7 +125,9 @@ class Block:
     text: str
 
 
-def looks_like_heading(line: str) -> bool:
+def looks_like_heading(line: str, first_line: bool = False) -> bool:
+    """A heading: short, no final punctuation, mostly capitalised. The first line of a bare text
+    file may be a sentence-case headline ("Kenya urges restraint as row deepens")."""
     s = line.strip()
     if not s or len(s) > 120 or _TERMINAL.search(s):
         return False
@@ -133,7 +135,7 @@ def looks_like_heading(line: str) -> bool:
     if len(words) > 16:
         return False
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
-    return caps / len(words) >= 0.5 or len(words) <= 6
+    return caps / len(words) >= 0.5 or len(words) <= 6 or (first_line and s[:1].isupper())
 
 
 def split_blocks(body: str) -> list[Block]:

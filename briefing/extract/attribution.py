@@ -352,7 +352,7 @@ def _frames(text: str) -> tuple:
             out.append((w, "credit", "", "dateline", None, None))
             s = s[:m.start()].rstrip()
     for m in _ACCORDING.finditer(s):
-        content = (s[:m.start()] + s[m.end():]).strip(" ,;")
+        content = re.sub(r"\s*,\s*([.!?])$", r"\1", (s[:m.start()] + s[m.end():]).strip(" ,;"))
         out.append((m.group("pre") + m.group("spk") if m.group("pre") and "source" in m.group("pre") else m.group("spk"),
                     "according to", _strip_frame_residue(content), "according", medium_of(m.group(0)), None))
         if m.group("cite"):
@@ -521,7 +521,7 @@ def _analyse(sents: tuple) -> tuple:
                     kind = "official"
                 if kind == "official" and person and role:
                     role = re.sub(r"^(?:the|a|an)\s+", "", role.rstrip(", "))
-                att = Attribution(idx, name or spk, cue, _stance(cue, content), content, frame, kind, role,
+                att = Attribution(idx, spk if name else spk, cue, _stance(cue, content), content, frame, kind, role,
                                   person, medium, via)
             out.append(att)
             if frame in ("lead", "trail") and att.content:

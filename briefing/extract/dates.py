@@ -1313,6 +1313,21 @@ def infer_anchor(text: str, today: dt.date | None = None) -> tuple[dt.date, str,
     return None
 
 
+def dateline_parts(text: str):
+    """(month, day, weekday or None, year or None, what) of a dateline at the head of the text."""
+    head = text[:600]
+    for rx in _DATELINE:
+        m = rx.search(head)
+        if not m:
+            continue
+        g = m.groupdict()
+        mon = _month(g.get("mon") or g.get("mon2"))
+        day = int(g.get("d") or g.get("d2"))
+        wd = WEEKDAYS.get((g.get("wd") or "").lower())
+        return mon, day, wd, (int(g["y"]) if g.get("y") else None), f"dateline '{m.group(0).strip()}'"
+    return None
+
+
 def year_for(month: int, day: int, ref: dt.date, weekday: int | None = None, span: int = 28) -> int | None:
     """The year of a year-less day: the most recent one not after ``ref``; with a weekday, the
     most recent one on which the day falls on that weekday (within ``span`` years)."""

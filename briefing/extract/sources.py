@@ -49,7 +49,8 @@ def outlet_name(s: str) -> str | None:
     if k in table:
         return table[k]
     words = fold(s).strip().split()
-    if 1 < len(words) <= 6 and words[-1] in suffixes and all(w[:1].isupper() or w in ("of", "and", "&") for w in words if w.lower() != "the"):
+    if 1 < len(words) <= 6 and words[-1] in suffixes and all(w[:1].isupper() or w in ("of", "and", "&") for w in words if w.lower() != "the") \
+            and not any(w.endswith(("'s", "’s")) for w in words):
         return re.sub(r"^[Tt]he\s+", "", s.strip())
     return None
 
@@ -227,12 +228,14 @@ def _cite_from(att) -> Cite | None:
     if att.frame in ("dateline", "told") or att.kind == "outlet":
         o = outlet_name(name) or _outlet_in_phrase(name)
         if o:
-            return Cite(_as_written(name, o), "outlet", att.sentence)
+            named = outlets_named(name)
+            return Cite(named[0][0] if named else _as_written(name, o), "outlet", att.sentence)
         if att.frame in ("dateline", "told"):
             return None
     o = _outlet_in_phrase(name)
     if o:
-        return Cite(_as_written(name, o), "outlet", att.sentence)
+        named = outlets_named(name)
+        return Cite(named[0][0] if named else _as_written(name, o), "outlet", att.sentence)
     if att.resolved_from:
         return None          # "he said", "the official added": the named speaker is already cited
     if att.person and att.kind == "official":
@@ -261,14 +264,68 @@ def canonical_outlet(name: str) -> str:
     return (outlet_name(name) or name).lower()
 
 
+_DESC = (r"(?:(?:state|state-run|state-owned|official|public|private|national|local|independent|regional|"
+         r"pan-Arab|online|daily|weekly|[A-Z][a-z]+(?:an|ian|ese|ish|i|ic|ch))[\s-]+){0,3}"
+         r"(?:news agency|press agency|news service|wire service|agency|broadcaster|television(?: channel| station| network)?|"
+         r"TV(?: channel| station)?|radio(?: station)?|newspaper|daily|weekly|tabloid|news outlet|news site|news website|"
+         r"outlet|channel|network)")
+_CAPSEQ = r"(?P<n>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|de|del|di|da|al|el|en|of)){0,4})"
+_OUTLET_FRAMES = [
+    # "state news agency KCNA", "the Ecuadorean broadcaster Ecuavisa", "newspaper El Comercio"
+    re.compile(r"(?<![\w-])" + _DESC + r"\s+" + _CAPSEQ),
+    # "Yonhap news agency", "Turkey's state-run Anadolu news agency", "Somali National Television"
+    re.compile(_CAPSEQ + r"\s+(?:(?:state|official)\s+)?(?:news agency|news service|press agency|television|TV|radio|broadcaster|newspaper)\b"),
+    # "KCNA, the North's state news agency"
+    re.compile(_CAPSEQ + r",\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,4}?" + _DESC + r"\b"),
+]
+_NOT_OUTLET_NAME = re.compile(r"^(?:The|A|An|In|On|At|By|For|From|With|And|But|State|Its|His|Her|Their|This|That|"
+                              r"According|Citing|Reuters said)$")
+
+
+def outlets_named(text: str) -> list[tuple[str, str]]:
+    """Outlets a sentence names as such: (as written, canonical). Known outlets by name, and
+    unknown ones when a descriptor says what they are ("state news agency X", "X news agency")."""
+    t = fold(text)
+    out = []
+    for rx in _OUTLET_FRAMES:
+        for m in rx.finditer(t):
+            n = re.sub(r"^(?:the|The)\s+", "", m.group("n")).strip(" .,'’")
+            n = re.sub(r"(?:'s|’s)$", "", n)
+            if not n or _NOT_OUTLET_NAME.match(n):
+                continue
+            words = n.split()
+            # the longest known outlet inside, else the name as written
+            known = None
+            spans = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
+            spans = [x for x in spans if outlet_name(x) and not (len(x.split()) == 1 and x.lower() in _GEO)]
+            if spans:
+                # the shortest name that is the outlet's ("Yonhap" in "Yonhap news agency")
+                known = min(spans, key=lambda x: (len(x.split()), -len(x)))
+            if known:
+                out.append((known, outlet_name(known)))
+            elif len(words) <= 4 and not any(w.lower() in _GEO for w in words) and \
+                    not (len(words) == 1 and re.search(r"(?:an|ian|ese|ish|i|ic|ch)$", n)):
+                out.append((n, n))
+    seen, res = set(), []
+    for w, c in out:
+        if c.lower() not in seen:
+            seen.add(c.lower())
+            res.append((w, c))
+    return res
+
+
+_GEO = {"north", "south", "east", "west", "ministry", "government", "president", "minister", "army", "navy"}
+
+
 def _outlet_in_phrase(x: str) -> str | None:
     """"state news agency Andina", "a BBC report", "the Reuters news agency": the outlet inside."""
     x = fold(x)
-    m = re.search(r"(?:^|\b(?:agency|broadcaster|television|TV|newspaper|daily|outlet|channel|network|website|radio|wire)\s+)"
-                  r"(?P<n>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})\s*$", x)
-    if m and outlet_name(m.group("n")):
-        return outlet_name(m.group("n"))
-    m = re.match(r"^(?:a|an|the)\s+(?P<n>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})\s+(?:report|reports|reporting|"
+    if outlet_name(x):
+        return outlet_name(x)
+    named = outlets_named(x)
+    if named:
+        return named[0][1]
+    m = re.match(r"^(?:(?:a|an|the)\s+)?(?P<n>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})\s+(?:report|reports|reporting|"
                  r"investigation|broadcast|interview|analysis|story|dispatch)\b", x)
     if m and outlet_name(m.group("n")):
         return outlet_name(m.group("n"))
@@ -300,6 +357,8 @@ def article_cites(sentences) -> list[dict]:
         if att.via and outlet_name(att.via):
             add(Cite(att.via, "outlet", att.sentence), "interview" if att.medium == "interview" else None)
     for s in sentences:
+        for written, canonical in outlets_named(s.text):
+            add(Cite(written, "outlet", s.index))
         for c in cites_in(s.text, s.index):
             if c.kind == "outlet" or not any(c.name.lower() in e["name"].lower() or e["name"].lower() in c.name.lower()
                                              for e in by.values()):
