@@ -565,6 +565,7 @@ class Ledger:
         self.last: dict[tuple[str, str, str], dict] = {}
         self.problems: list[str] = []
         self.fd: int | None = None
+        self.degraded: OSError | None = None     # the disk filled up: the reserve was used
         if self.path.is_symlink():
             raise DistributionError("is a symbolic link; the ledger is never read or written through one "
                                     "(put the file itself there)", self.path)
@@ -592,6 +593,8 @@ class Ledger:
                 continue
             try:
                 r = json.loads(text)
+                if isinstance(r, dict) and r.get("event") == "run":
+                    continue
                 key = (str(r["edition"]), str(r["audience"]), str(r["recipient"]).lower())
             except (ValueError, KeyError, TypeError):
                 self.problems.append(f"line {n} is cut off (the run writing it stopped); skipped" if last and cut
@@ -645,10 +648,21 @@ class Ledger:
                                     self.path)
 
     def _write(self, data: bytes) -> None:
-        done = 0
-        while done < len(data):
-            done += os.write(self.fd, data[done:])
-        os.fsync(self.fd)
+        """Append whole lines only: a write that fails half-way is taken back (we hold the lock,
+        nobody else appends)."""
+        size = os.fstat(self.fd).st_size
+        try:
+            done = 0
+            while done < len(data):
+                done += os.write(self.fd, data[done:])
+            os.fsync(self.fd)
+        except OSError:
+            try:
+                if os.fstat(self.fd).st_size > size:
+                    os.ftruncate(self.fd, size)
+            except OSError:
+                pass
+            raise
 
     def _append(self, r: dict, reserve: bool = True) -> None:
         r["at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -660,6 +674,7 @@ class Ledger:
             if not (reserve and e.errno in (errno.ENOSPC, errno.EDQUOT) and self.reserve is not None
                     and self.reserve.release_reserve()):
                 raise LedgerWriteError(self.path, e) from None
+            self.degraded = e                   # the next send must not start
             try:
                 size = os.fstat(self.fd).st_size
                 if size and os.pread(self.fd, 1, size - 1) != b"\n":
@@ -901,6 +916,13 @@ def send_all(jobs, dist: Distribution, ledger: Ledger, resend: bool = False, log
                 rounds += 1
                 retry: list[_Copy] = []
                 for i, c in enumerate(pending):
+                    if ledger.degraded is not None:
+                        e = ledger.degraded
+                        result.stopped = (f"the ledger {ledger.path} could not be written ({e.strerror or e}); the last "
+                                          "outcome went into the space kept for it; stopped before sending to the rest")
+                        stop_rest(pending[i:] + retry, "not sent", "stopped: the ledger could not be written")
+                        pending = retry = []
+                        break
                     if stop.requested:
                         result.interrupted = True
                         result.stopped = f"{stop.requested}: stopped before sending to the rest"
@@ -998,6 +1020,12 @@ def send_all(jobs, dist: Distribution, ledger: Ledger, resend: bool = False, log
         except KeyboardInterrupt:
             result.interrupted = True
             result.stopped = "interrupted"
+            if conn is not None:                 # no QUIT: the server may be slow to answer it
+                try:
+                    conn.close()
+                except OSError:
+                    pass
+                conn = None
             reported = {(o.audience, o.recipient.lower()) for o in result}
             for c in todo:
                 if (c.audience.name, c.addr.lower()) in reported:
