@@ -539,6 +539,9 @@ class SendLock:
 
 # ---------------------------------------------------------------- ledger
 
+_sync = getattr(os, "fdatasync", os.fsync)      # the data and the file's size: all an append needs
+
+
 class LedgerWriteError(Exception):
     def __init__(self, path: Path, error: OSError):
         self.path = path
@@ -655,7 +658,7 @@ class Ledger:
             done = 0
             while done < len(data):
                 done += os.write(self.fd, data[done:])
-            os.fsync(self.fd)
+            _sync(self.fd)
         except OSError:
             try:
                 if os.fstat(self.fd).st_size > size:
