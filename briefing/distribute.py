@@ -542,6 +542,17 @@ class SendLock:
 _sync = getattr(os, "fdatasync", os.fsync)      # the data and the file's size: all an append needs
 
 
+def _ends_with_newline(fd: int) -> bool:
+    """An empty file, or one whose last line is whole."""
+    size = os.fstat(fd).st_size
+    if not size:
+        return True
+    if hasattr(os, "pread"):
+        return os.pread(fd, 1, size - 1) == b"\n"
+    os.lseek(fd, size - 1, os.SEEK_SET)
+    return os.read(fd, 1) == b"\n"
+
+
 class LedgerWriteError(Exception):
     def __init__(self, path: Path, error: OSError):
         self.path = path
@@ -601,7 +612,7 @@ class Ledger:
                 key = (str(r["edition"]), str(r["audience"]), str(r["recipient"]).lower())
             except (ValueError, KeyError, TypeError):
                 self.problems.append(f"line {n} is cut off (the run writing it stopped); skipped" if last and cut
-                                     else f"line {n} is not a ledger entry; skipped")
+                                     else f"line {n} is damaged (not a ledger entry); skipped")
                 continue
             event = r.get("event", "sent")
             if event == "sent":
@@ -641,8 +652,7 @@ class Ledger:
             raise DistributionError("is not a regular file; the ledger must be one", self.path)
         self.fd = fd
         try:
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            if not _ends_with_newline(fd):
                 self._write(b"\n")          # never glue onto a cut line
             self._append({"event": "run", "pid": os.getpid(), "host": socket.gethostname()}, reserve=False)
         except LedgerWriteError as e:
@@ -679,8 +689,7 @@ class Ledger:
                 raise LedgerWriteError(self.path, e) from None
             self.degraded = e                   # the next send must not start
             try:
-                size = os.fstat(self.fd).st_size
-                if size and os.pread(self.fd, 1, size - 1) != b"\n":
+                if not _ends_with_newline(self.fd):
                     line = b"\n" + line
                 self._write(line)
             except OSError as e2:
@@ -915,7 +924,9 @@ def send_all(jobs, dist: Distribution, ledger: Ledger, resend: bool = False, log
                 if rounds:
                     delay = dist.backoff * (2 ** (rounds - 1))
                     log(f"retrying {len(pending)} recipient(s) in {delay:.1f} s")
-                    sleep(delay)
+                    end = time.monotonic() + delay
+                    while not stop.requested and time.monotonic() < end:   # a signal ends the wait
+                        sleep(min(0.25, max(0.0, end - time.monotonic())))
                 rounds += 1
                 retry: list[_Copy] = []
                 for i, c in enumerate(pending):
