@@ -120,12 +120,15 @@ def render_edition(doc: dict, layout: str, locale: str | None, project_base: Pat
 
 
 def distribute(sources, distribution, config=None, as_of=None, mode: str = "outbox", resend: bool = False,
-               outbox: Path | None = None, log=None, cache_dir=True):
+               outbox: Path | None = None, log=None, cache_dir=True, resend_in_doubt: bool = True,
+               lock_wait: float = 60.0):
     """Build one edition per distinct (layout, locale), one message per audience; then write the
-    outbox (mode "outbox"), send over SMTP ("send") or only report ("dry-run").
+    outbox (mode "outbox"), send over SMTP ("send": one transaction per recipient, under the outbox's
+    lock, with the write-ahead ledger) or only report ("dry-run").
 
-    Returns (jobs, result) where result is the outbox paths, the outcomes, or None."""
-    from .distribute import Edition, Ledger, build_message, load_distribution, send_all, write_outbox
+    Returns (dist, jobs, result) where result is the outbox paths, a SendResult (the outcomes), or None."""
+    from .distribute import (Edition, Ledger, SendLock, build_message, check_subjects, load_distribution,
+                             send_all, write_outbox, DistributionError)
     from .i18n import Localizer, get_locale
     log = log or (lambda m: None)
     dist = load_distribution(distribution)
@@ -135,9 +138,15 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
         get_locale(a.locale)
     sources = [Path(s) for s in sources]
     project = resolve_project(sources, config)
+    check_subjects(dist, project.title, project.organisation, project.path or dist.path)
     base = project_base(project, sources)
     for a in dist.audiences:
         find_layout(a.layout, base)                    # every layout known before any work
+    for n in dist.notes:
+        log(f"note: {n}")
+    if mode == "send":
+        from .distribute import _password
+        _password(dist)                                # a missing password fails before any work
     doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir)
     editions: dict[tuple[str, str], Edition] = {}
     for a in dist.audiences:
@@ -149,14 +158,26 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
             if len(pdf) > dist.max_attachment_mb * 1024 * 1024:
                 log(f"warning: edition {a.layout}/{a.locale} is {len(pdf) / 1024 / 1024:.1f} MB, over the "
                     f"{dist.max_attachment_mb:g} MB attachment limit; some servers will refuse it")
-    jobs = [(a, editions[(a.layout, a.locale)], build_message(doc, a, editions[(a.layout, a.locale)], dist, Localizer(a.locale)))
+    personal = mode == "send"
+    jobs = [(a, editions[(a.layout, a.locale)], build_message(doc, a, editions[(a.layout, a.locale)], dist,
+                                                              Localizer(a.locale), personal=personal))
             for a in dist.audiences]
     if mode == "dry-run":
         return dist, jobs, None
     if mode == "outbox":
         return dist, jobs, write_outbox(jobs, dist.outbox)
-    ledger = Ledger(dist.ledger)
-    return dist, jobs, send_all(jobs, dist, ledger, resend=resend, log=log)
+    with SendLock(dist.lock, wait=lock_wait, log=log) as lock:
+        if lock.reserved is False:
+            raise DistributionError("no space left next to the ledger (could not reserve 64 KB for it); "
+                                    "nothing was sent", dist.ledger.parent)
+        ledger = Ledger(dist.ledger, reserve=lock)
+        ledger.open()
+        try:
+            result = send_all(jobs, dist, ledger, resend=resend, log=log, resend_in_doubt=resend_in_doubt)
+        finally:
+            ledger.close()
+        result.ledger_problems = list(ledger.problems)
+        return dist, jobs, result
 
 
 def article_text(path: Path) -> tuple[dict, str, list[int] | None]:

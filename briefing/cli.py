@@ -263,15 +263,25 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
 @click.option("--send", "mode", flag_value="send", help="Deliver over SMTP (only what the ledger does not hold yet).")
 @click.option("--dry-run", "mode", flag_value="dry-run", help="Print who would get what, with sizes; write and send nothing.")
 @click.option("--resend", is_flag=True, help="With --send: send again even what the ledger says was accepted.")
+@click.option("--no-resend-in-doubt", "resend_in_doubt", is_flag=True, default=True, flag_value=False,
+              help="With --send: do not send again to recipients in doubt (a run stopped while their message "
+                   "was in flight); they are listed instead.")
+@click.option("--lock-wait", type=click.FloatRange(0, 3600), default=60, show_default=True, metavar="SECONDS",
+              help="With --send: how long to wait for another run sending from the same outbox.")
 @click.option("--outbox", type=click.Path(file_okay=False), help="Outbox folder (default: the file's `outbox`, else ./outbox next to it).")
 @sources_opts
-def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet, cache_dir, no_cache, as_json):
+def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, outbox, config, as_of, quiet,
+               cache_dir, no_cache, as_json):
     """Build one edition per audience and write the messages to an outbox, or send them.
 
     Without --send nothing is sent: one .eml per audience goes to the outbox. With --send,
-    a ledger next to the outbox records every recipient the server accepted, so running
-    again after a failure sends only what is missing, and an unchanged edition is not sent
-    twice. The SMTP password comes only from the environment variable the file names.
+    each recipient gets a message of their own (one SMTP transaction each), one run at a
+    time per outbox (a lock next to the ledger). The ledger records an intent before each
+    transaction and the outcome after it, so running again after a failure or a crash sends
+    only what is missing; a recipient whose message was in flight when a run stopped is
+    reported "in doubt (may have received it)" and sent again unless --no-resend-in-doubt.
+    The exit status is non-zero when anyone was refused, failed, or not sent. The SMTP
+    password comes only from the environment variable the file names.
 
     \b
     Examples:
@@ -292,7 +302,8 @@ def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet
     t0 = time.perf_counter()
     dist, jobs, result = do_distribute(_sources(sources), distribution, config=config, as_of=as_of, mode=mode,
                                        resend=resend, outbox=outbox, log=_log(quiet),
-                                       cache_dir=_cache_arg(no_cache, cache_dir))
+                                       cache_dir=_cache_arg(no_cache, cache_dir), resend_in_doubt=resend_in_doubt,
+                                       lock_wait=lock_wait)
     if mode == "dry-run":
         for aud, ed, msg in jobs:
             size = len(msg.as_bytes())
@@ -306,17 +317,41 @@ def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet
         click.echo(f"{len(result)} messages written to {dist.outbox} (nothing sent; use --send to deliver), "
                    f"{time.perf_counter() - t0:.1f} s")
         return
+    for p in result.ledger_problems:
+        click.echo(f"ledger {dist.ledger}: {p}")
     width = max((len(o.recipient) for o in result), default=9)
     aw = max((len(o.audience) for o in result), default=8)
     for o in result:
         tries = f" after {o.attempts} tries" if o.attempts > 1 else ""
-        click.echo(f"{o.audience.ljust(aw)}  {o.recipient.ljust(width)}  {o.status}{tries}  {o.detail}")
-    counts = {k: sum(1 for o in result if o.status == k) for k in ("sent", "already sent", "refused", "failed")}
-    click.echo(f"{counts['sent']} sent, {counts['already sent']} already sent, {counts['refused']} refused, "
-               f"{counts['failed']} failed; ledger {dist.ledger}; {time.perf_counter() - t0:.1f} s")
-    if counts["sent"] == 0 and counts["already sent"] and not (counts["refused"] or counts["failed"]):
+        status = o.status
+        if o.was_in_doubt and o.status == "sent":
+            status = "sent again: was in doubt (may have received it)"
+        elif o.status == "in doubt":
+            status = "in doubt (may have received it)"
+        click.echo(f"{o.audience.ljust(aw)}  {o.recipient.ljust(width)}  {status}{tries}  {o.detail}")
+    kinds = ("sent", "already sent", "refused", "failed", "in doubt", "not sent")
+    counts = {k: sum(1 for o in result if o.status == k) for k in kinds}
+    again = sum(1 for o in result if o.status == "sent" and o.was_in_doubt)
+    line = (f"{counts['sent']} sent, {counts['already sent']} already sent, {counts['refused']} refused, "
+            f"{counts['failed']} failed")
+    if again:
+        line += f" ({again} of the sent were in doubt and may now have it twice)"
+    if counts["in doubt"]:
+        line += f", {counts['in doubt']} in doubt"
+    if counts["not sent"]:
+        line += f", {counts['not sent']} not sent"
+    click.echo(f"{line}; ledger {dist.ledger}; {time.perf_counter() - t0:.1f} s")
+    if counts["sent"] == 0 and counts["already sent"] and not any(counts[k] for k in kinds[2:]) and not result.stopped:
         click.echo("nothing to send: every recipient already has this edition (use --resend to send again)")
-    if counts["refused"] or counts["failed"]:
+    if result.stopped:
+        delivered = counts["sent"]
+        click.echo(f"stopped: {result.stopped}. Delivered in this run: {delivered}; not delivered: "
+                   f"{counts['not sent'] + counts['failed'] + counts['refused']}"
+                   + (f"; in doubt: {counts['in doubt']}" if counts["in doubt"] else "")
+                   + ". Run the same command again to send the rest.", err=True)
+    if result.interrupted:
+        raise click.exceptions.Exit(130)
+    if any(counts[k] for k in kinds[2:]) or result.stopped:
         raise click.exceptions.Exit(1)
 
 
@@ -472,7 +507,11 @@ def cache_clear(cache_dir):
 
 def main(argv=None, prog_name="briefing"):
     try:
-        cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        # standalone_mode=False hands back the exit status a command asked for (click.exceptions.Exit)
+        # instead of exiting: pass it on, or every failure would end with status 0
+        status = cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        if isinstance(status, int) and not isinstance(status, bool) and status:
+            sys.exit(status)
     except click.exceptions.Abort:
         click.echo("interrupted: nothing was written (an existing output is untouched)", err=True)
         sys.exit(130)

@@ -122,7 +122,7 @@ def load_project(path: Path | None) -> Project:
                     aliases = []
                 proj.actors.append(Actor(a["name"].strip(), [str(x).strip() for x in aliases if str(x).strip()]))
             names = [a.name for a in proj.actors]
-            for n in {n for n in names if names.count(n) > 1}:
+            for n in dict.fromkeys(n for n in names if names.count(n) > 1):   # in file order, not hash order
                 problems.append(f"actors: {n!r} is listed more than once")
     if problems:
         raise ConfigError("invalid project file:\n  " + "\n  ".join(problems), path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 import datetime as dt
+import heapq
 import re
 from functools import lru_cache
 from statistics import median
@@ -68,8 +69,9 @@ class NearDuplicates:
             post = self.postings.get(w)
             if post and len(post) <= self.common:
                 counts.update(post)
-        # the few items sharing the most rare words are the only ones worth a full comparison
-        for i, _ in counts.most_common(25):
+        # the few items sharing the most rare words are the only ones worth a full comparison;
+        # ties go to the earlier item (never to the order a frozenset happens to iterate in)
+        for i, _ in heapq.nsmallest(25, counts.items(), key=lambda kv: (-kv[1], kv[0])):
             if overlap_sets(words, self.words[i]) >= threshold and accept(i):
                 return i
         return None
