@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..config import Actor
 from .common import COMMENTARY, EVALUATIVE_PASSIVE, PREPS, fold, strip_lead, subject_zone, summarize
+from ..lazyre import lazy
 
 
 @dataclass
@@ -46,10 +47,10 @@ class ActorMatcher:
         return [(m.start(), m.end(), self._alias[m.group(1)]) for m in self._rx.finditer(fold(text))]
 
 
-_PRONOUN = re.compile(r"^(?:he|she|his|her)\b", re.I)
-_REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word)\s+(?:\w+\s+)?that\s+", re.I)
-_SUB_CLAUSE = re.compile(r",\s+(?:as|while|whereas|with|when)\s+", re.I)
-_COPULA_NP = re.compile(r"^(?:is|are|was|were)\s+(?:(?:a|an|the|one|its|their|his|her|also|still|now|not)\b|[A-Z][\w'’]*(?:'s|’s)?\s)")
+_PRONOUN = lazy(r"^(?:he|she|his|her)\b", re.I)
+_REPORT_FRAME = lazy(r"\b(?:reports?|reporting|word)\s+(?:\w+\s+)?that\s+", re.I)
+_SUB_CLAUSE = lazy(r",\s+(?:as|while|whereas|with|when)\s+", re.I)
+_COPULA_NP = lazy(r"^(?:is|are|was|were)\s+(?:(?:a|an|the|one|its|their|his|her|also|still|now|not)\b|[A-Z][\w'’]*(?:'s|’s)?\s)")
 
 
 def _head_actors(subject: str, matcher: ActorMatcher) -> list[str]:

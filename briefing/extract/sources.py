@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..text import data_file
 from .common import fold
+from ..lazyre import lazy
 
 KINDS = ("outlet", "official", "anonymous", "other")
 
@@ -54,15 +55,15 @@ def outlet_name(s: str) -> str | None:
     return None
 
 
-_ANON = re.compile(r"\b(?:unnamed|anonymous|unidentified|source|sources|person|people|insiders?|"
+_ANON = lazy(r"\b(?:unnamed|anonymous|unidentified|source|sources|person|people|insiders?|"
                    r"familiar with|speaking on condition|who asked not to be named)\b", re.I)
-_OFFICIALS = re.compile(r"\b(?:officials?|diplomats?|aides?|advisers?|advisors?|spokes(?:man|woman|person)|"
+_OFFICIALS = lazy(r"\b(?:officials?|diplomats?|aides?|advisers?|advisors?|spokes(?:man|woman|person)|"
                         r"representatives?|envoys?|commanders?|ministers?|lawmakers?|legislators?|"
                         r"negotiators?|military|intelligence|security services)\b", re.I)
-_OFFICE = re.compile(r"\b(?:[Oo]ffice|[Mm]inistry|[Gg]overnment|[Pp]residency|[Nn]avy|[Aa]rmy|Department|White House|Kremlin|Pentagon|Government|Cabinet|"
+_OFFICE = lazy(r"\b(?:[Oo]ffice|[Mm]inistry|[Gg]overnment|[Pp]residency|[Nn]avy|[Aa]rmy|Department|White House|Kremlin|Pentagon|Government|Cabinet|"
                      r"Embassy|Mission|Council|Agency|Command|Forces|Army|Navy|Presidency|Foreign Office|General Staff|"
                      r"State Department|Defen[cs]e Ministry|Spokesperson|Spokesman|Parliament|Knesset|Senate|Congress)\b")
-_MEDIA = re.compile(r"\b(?:state media|state television|state TV|state-run media|state news agency|local media|media reports?)\b", re.I)
+_MEDIA = lazy(r"\b(?:state media|state television|state TV|state-run media|state news agency|local media|media reports?)\b", re.I)
 TITLE_WORDS = {
     "president", "prime", "minister", "secretary", "of", "state", "foreign", "defense", "defence", "general",
     "gen.", "chief", "staff", "commander", "spokesperson", "spokesman", "spokeswoman", "ambassador", "senator",
@@ -129,24 +130,24 @@ _LOWER_NP = (r"(?P<x>(?:(?:a|an|one|two|three|four|several|some|many|other|senio
              r"(?:\s+(?:familiar with (?:the |his |her |their )?\w+|in [A-Z][\w-]+))?)")
 _END = r"(?=,|;|\.?[\"']?$| which | who | that | as | on )"
 
-_SAYS = re.compile(r"\b(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)
+_SAYS = lazy(r"\b(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)
 # (cheap test a sentence must pass, pattern): most sentences attribute nothing, and the
 # prefilter keeps them from paying for the expensive patterns
 _PATTERNS = [
-    (re.compile(r"ccording to"), re.compile(r"\b[Aa]ccording to (?:estimates (?:from|by) |a report (?:by|from|in) |reports? (?:by|from|in) |sources cited by )?(?P<x>[^,;]+?)" + _END)),
-    (re.compile(r"[Cc]it(?:ing|ed)"), re.compile(r"\b(?:[Cc]iting|which cited|who cited|sources cited by)\s+(?P<x>[^,;]+?)" + _END)),
-    (re.compile(r" by "), re.compile(r"\b(?:reported|cited|confirmed|revealed|published|quoted|first reported|broken)\s+by\s+(?P<x>[^,;]+?)" + _END)),
-    (_SAYS, re.compile(_NP + r",?\s+(?:has |have |had )?(?:also |previously |first |publicly |earlier |reportedly )?(?:" + _SAY_STRICT + r")\b")),
-    (_SAYS, re.compile(_LOWER_NP + r",?\s+(?:have |has |had )?(?:also )?(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)),
-    (re.compile(r"to comment"), re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:declined|refused) to comment")),
-    (re.compile(r"(?:directed|referred) (?:inquiries|questions|requests|reporters)"), re.compile(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)")),
-    (re.compile(r"familiar with"), re.compile(r"(?P<x>(?:(?:two|three|four|several|some|other|multiple|many)\s+)*(?:sources|people|persons|officials) familiar with (?:the |his |her |their )?\w+)", re.I)),
-    (re.compile(r"(?:citing|quoting)"), re.compile(_NP + r",\s*(?:citing|quoting)\s+[^,]+,\s+(?:has |have )?(?:" + _SAY_STRICT + r")\b")),
-    (re.compile(r", (?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b"), re.compile(_NP + r"[^,;]{0,100}?,\s+(?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b")),
-    (re.compile(r"[Ss]tate"), re.compile(r"(?P<x>\b(?:state media|state television|state TV|state-run media|state news agency))\s+(?:reported|said|says|quoted)", re.I)),
+    (lazy(r"ccording to"), lazy(r"\b[Aa]ccording to (?:estimates (?:from|by) |a report (?:by|from|in) |reports? (?:by|from|in) |sources cited by )?(?P<x>[^,;]+?)" + _END)),
+    (lazy(r"[Cc]it(?:ing|ed)"), lazy(r"\b(?:[Cc]iting|which cited|who cited|sources cited by)\s+(?P<x>[^,;]+?)" + _END)),
+    (lazy(r" by "), lazy(r"\b(?:reported|cited|confirmed|revealed|published|quoted|first reported|broken)\s+by\s+(?P<x>[^,;]+?)" + _END)),
+    (_SAYS, lazy(_NP + r",?\s+(?:has |have |had )?(?:also |previously |first |publicly |earlier |reportedly )?(?:" + _SAY_STRICT + r")\b")),
+    (_SAYS, lazy(_LOWER_NP + r",?\s+(?:have |has |had )?(?:also )?(?:" + _SAY_STRICT + r"|believe|believes)\b", re.I)),
+    (lazy(r"to comment"), lazy(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:declined|refused) to comment")),
+    (lazy(r"(?:directed|referred) (?:inquiries|questions|requests|reporters)"), lazy(r"(?P<x>(?:[Tt]he |[Aa]n? )?[A-Z][\w.'-]{0,40}(?:\s+(?:of|the|[A-Z][\w.'-]{0,40})){0,7})\s+(?:directed|referred) (?:inquiries|questions|requests|reporters)")),
+    (lazy(r"familiar with"), lazy(r"(?P<x>(?:(?:two|three|four|several|some|other|multiple|many)\s+)*(?:sources|people|persons|officials) familiar with (?:the |his |her |their )?\w+)", re.I)),
+    (lazy(r"(?:citing|quoting)"), lazy(_NP + r",\s*(?:citing|quoting)\s+[^,]+,\s+(?:has |have )?(?:" + _SAY_STRICT + r")\b")),
+    (lazy(r", (?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b"), lazy(_NP + r"[^,;]{0,100}?,\s+(?:stating|saying|adding|noting|arguing|warning|insisting|claiming|telling)\b")),
+    (lazy(r"[Ss]tate"), lazy(r"(?P<x>\b(?:state media|state television|state TV|state-run media|state news agency))\s+(?:reported|said|says|quoted)", re.I)),
 ]
 
-_SKIP = re.compile(r"^(?:the |a |an )?(?:report|reports|reporting|media|analysts?|experts?|critics?|the sources.*|sources cited.*|the|a|an|"
+_SKIP = lazy(r"^(?:the |a |an )?(?:report|reports|reporting|media|analysts?|experts?|critics?|the sources.*|sources cited.*|the|a|an|"
                    r"observers?|the sources|sources cited|estimates|this|that|it|he|she|they|we|i|"
                    r"some analysts|political analysts|diplomats)$", re.I)
 
