@@ -29,6 +29,7 @@ DOMAIN = "briefing"
 # key -> English text (the msgid). Layouts read them as d.labels.KEY.
 LABELS_EN = {
     "briefing": "Briefing",
+    "default_title": "Situation Briefing",
     "as_of": "As of",
     "issued_by": "Issued by",
     "dtg": "DTG",

@@ -176,9 +176,9 @@ def search_dirs(project_base: Path | None = None) -> list[Path]:
     current folder's layouts/ (once, when they are the same folder)."""
     dirs = [Path(project_base) / "layouts"] if project_base else []
     here = Path("layouts")
-    if not dirs or not _same(dirs[0], here):
-        dirs.append(here)
-    return dirs
+    if not _same(here, builtin_root()) and (not dirs or not _same(dirs[0], here)):
+        dirs.append(here)                # (not in a source checkout, where ./layouts is the built-in one)
+    return [d for d in dirs if not _same(d, builtin_root())]
 
 
 def _same(a: Path, b: Path) -> bool:
