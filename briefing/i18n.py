@@ -109,9 +109,21 @@ def get_locale(code: str) -> Locale:
             raise UnknownLocaleError(code)
         return loc
     except (UnknownLocaleError, ValueError, TypeError):
-        close = difflib.get_close_matches(code.replace("-", "_"), known, n=5, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise BriefingError(f"unknown locale {code!r}{hint} (shipped: {', '.join(SHIPPED)})")
+        raise BriefingError(f"unknown locale {code!r}{_suggest(code, known)} (labels are translated for "
+                            f"{', '.join(SHIPPED)}; any locale Babel knows formats dates and numbers)")
+
+
+def _suggest(code: str, known: list[str]) -> str:
+    """'; did you mean ...?' only for a plausible slip: a known language with a wrong region
+    (fr_ZZ -> fr), or a near miss of a shipped locale; never a language merely
+    spelt alike ('xx' is not a typo for Xhosa)."""
+    norm = code.replace("-", "_")
+    lang = norm.split("_")[0].lower()
+    if lang in {k.split("_")[0].lower() for k in known} and "_" in norm:
+        close = [lang]
+    else:
+        close = difflib.get_close_matches(norm.lower(), list(SHIPPED), n=3, cutoff=0.75)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 @lru_cache(maxsize=None)
