@@ -58,17 +58,23 @@ def wall(cmd, env=None) -> tuple[float, subprocess.CompletedProcess]:
     return secs, r
 
 
-def median(cmd, runs, env=None) -> float:
+def median(cmd, runs, env) -> float:
     return statistics.median(wall(cmd, env)[0] for _ in range(runs))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE (modules compiled every run)")
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="briefing-startup-"))
-    env = dict(os.environ, BRIEFING_CACHE_DIR=str(work / "cache"))
+    # as an installed package runs: with its bytecode compiled (pip does that at install time;
+    # this machine sets PYTHONDONTWRITEBYTECODE, which would recompile every module every run)
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE" or a.no_bytecode}
+    env = dict(base_env, BRIEFING_CACHE_DIR=str(work / "cache"))
     py = sys.executable
+    if not a.no_bytecode:
+        subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "briefing")], check=True, env=base_env)
 
     from briefing.api import extract
     from briefing.layouts import base_dir, find_layout
@@ -81,16 +87,16 @@ def main() -> int:
                 str(work / "view.json"), str(work / "bare.pdf")]
     build = [py, "-m", "briefing", "build", str(ROOT / "seeds"), "-o", str(work / "seeds.pdf"), "-q"]
 
-    t_python = median([py, "-c", "pass"], a.runs)
-    t_bare = median(bare_cmd, a.runs)
+    t_python = median([py, "-c", "pass"], a.runs, env)
+    t_bare = median(bare_cmd, a.runs, env)
     from pypdf import PdfReader
     pages = len(PdfReader(str(work / "bare.pdf")).pages)
     t_cold = median(build + ["--no-cache"], a.runs, env)
     wall(build, env)                                      # fill the cache
     t_warm = median(build, a.runs, env)
-    t_imp_cli = median([py, "-c", "import briefing.cli"], a.runs)
-    t_imp_api = median([py, "-c", "import briefing.api, briefing.render"], a.runs)
-    t_imp_all = median([py, "-c", "import briefing.api, briefing.render, briefing.assemble, briefing.pipeline"], a.runs)
+    t_imp_cli = median([py, "-c", "import briefing.cli"], a.runs, env)
+    t_imp_api = median([py, "-c", "import briefing.api, briefing.render"], a.runs, env)
+    t_imp_all = median([py, "-c", "import briefing.api, briefing.render, briefing.assemble, briefing.pipeline"], a.runs, env)
 
     _, r = wall([py, "-c", MODULES, "build", str(ROOT / "seeds"), "-o", str(work / "m.pdf"), "-q"], env)
     extractors = next(ln for ln in r.stderr.splitlines() if ln.startswith("EXTRACTORS"))[11:]
@@ -115,7 +121,7 @@ def main() -> int:
     t_shared = per_compile(shared)
 
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
-          f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}; median of {a.runs} runs\n")
+          f"bytecode {'not written (PYTHONDONTWRITEBYTECODE)' if a.no_bytecode else 'compiled'}; median of {a.runs} runs\n")
     print(f"python -c pass                                   {t_python:6.3f} s")
     print(f"bare Typst process, seeds analyst ({pages} pages, PDF/A+UA) {t_bare:6.3f} s")
     print(f"seeds build, fresh process, no cache             {t_cold:6.3f} s   {t_cold / t_bare:4.1f}x bare Typst")

@@ -8,7 +8,6 @@ from . import __version__
 from .config import Project, find_project_file, load_project
 from .layouts import find_layout
 from .model import load_briefing, save_briefing, validate
-from .render import render_to_file
 
 __all__ = ["extract", "render", "build", "load_briefing", "save_briefing", "resolve_project"]
 
@@ -110,6 +109,7 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
     if problems:
         from .errors import ValidationError
         raise ValidationError(problems)
+    from .render import render_to_file          # Typst and Babel: only when something is rendered
     lay = find_layout(layout, project_base)
     loc = locale or lay.settings.get("locale") or "en"
     return render_to_file(doc, lay, Path(out), loc, fmt, standards)

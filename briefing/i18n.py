@@ -16,9 +16,6 @@ from importlib import resources
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.localedata import locale_identifiers
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -128,8 +125,12 @@ def _suggest(code: str, known: list[str]) -> str:
 
 @lru_cache(maxsize=None)
 def translations(language: str) -> NullTranslations:
+    po = resources.files("briefing").joinpath("locales", language, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not po.is_file():
+        return NullTranslations()
+    from babel.messages.mofile import write_mo      # only for a shipped catalogue (not English)
+    from babel.messages.pofile import read_po
     try:
-        po = resources.files("briefing").joinpath("locales", language, "LC_MESSAGES", f"{DOMAIN}.po")
         with po.open("rb") as f:
             catalog = read_po(f, locale=language, domain=DOMAIN)
     except (FileNotFoundError, OSError):
@@ -204,6 +205,7 @@ def typst_lang(locale: Locale) -> tuple[str, str | None]:
 
 def write_template(path) -> None:
     """Write messages.pot: every msgid the layouts use."""
+    from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
     cat = Catalog(project="briefing", domain=DOMAIN)
     for v in LABELS_EN.values():
