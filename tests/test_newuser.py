@@ -281,3 +281,37 @@ def test_arabic_pages(seed_doc, tmp_path, layout):
         # the timeline's caption is on the page of the timeline, never alone on the next one
         tl = [i for i, t in enumerate(pages) if "الرئيسية" in t]
         assert tl and "2025" in pages[tl[0]].split("الرئيسية", 1)[1]
+
+
+# --- fast to start ----------------------------------------------------------------------------
+
+WARM = """
+import sys
+from briefing.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as e:
+    assert not e.code, e.code
+print(sorted(m for m in sys.modules if m.startswith("briefing.extract") or m in ("briefing.assemble", "briefing.actors")))
+"""
+
+
+def test_warm_cache_build_imports_no_extractor(tmp_path):
+    env = dict(os.environ, BRIEFING_CACHE_DIR=str(tmp_path / "cache"))
+    cmd = [sys.executable, "-c", WARM, "build", str(SEEDS), "-o", str(tmp_path / "w.pdf"), "-q"]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert cold.returncode == 0, cold.stderr
+    assert "briefing.extract.dates" in cold.stdout              # the first run extracts
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout.strip() == "[]", warm.stdout            # the second imports no extractor
+    assert _pdfa(tmp_path / "w.pdf")
+
+
+def test_one_font_book_per_process(seed_doc, tmp_path):
+    from briefing import render as r
+    r._fonts.cache_clear()
+    for i, layout in enumerate(["executive", "mobile", "executive"]):
+        render(seed_doc, tmp_path / f"{i}.pdf", layout=layout)
+    info = r._fonts.cache_info()
+    assert info.misses == 1 and info.hits == 2                 # scanned once, reused by every compile
