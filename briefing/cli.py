@@ -379,7 +379,8 @@ def distribute(sources, distribution, mode, resend, outbox, config, as_of, quiet
 
 @cli.group(invoke_without_command=True)
 @click.option("--project", "-p", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="Project folder whose layouts/ is searched before the built-in layouts.")
+              help="Project folder: its layouts/ is searched first, then ./layouts, then the built-in "
+                   "layouts (the order build and render use); `new` writes into it.")
 @click.pass_context
 def layouts(ctx, project):
     """List layouts (project ones first, shadowing built-in ones), or scaffold a new one.
@@ -427,7 +428,8 @@ def layouts_new(ctx, name, source):
     """
     from .layouts import scaffold
     dst = scaffold(name, source, ctx.obj["project"])
-    click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name}")
+    click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name} "
+               f"(from this folder, or with a project file in {ctx.obj['project']})")
 
 
 @cli.group()
