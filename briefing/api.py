@@ -5,11 +5,9 @@ import datetime as dt
 from pathlib import Path
 
 from . import __version__
-from .assemble import assemble
 from .config import Project, find_project_file, load_project
 from .layouts import find_layout
 from .model import load_briefing, save_briefing, validate
-from .render import render_to_file
 
 __all__ = ["extract", "render", "build", "load_briefing", "save_briefing", "resolve_project"]
 
@@ -26,42 +24,75 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
     ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
     ``workers``: processes for large sets (default: the machine's cores).
     ``progress(label, done, total)``: called during long work."""
-    from .articles import check_ids, collect_sources
-    from .errors import SourceError
-    from .pipeline import Cache, default_cache_dir, load_all, positions_all, workers_default
+    from .articles import collect_sources
+    from .pipeline import Cache, default_cache_dir, file_key, workers_default
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
     cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None))
     workers = workers or workers_default()
-    paths = collect_sources(sources)
-    articles = load_all(paths, cache, workers, progress, warn=log)
+    say = log or (lambda m: None)
+    paths = collect_sources(sources, warn=log)
+    # the whole set unchanged (same files, same project, same anchor): the last result stands,
+    # found from the files' bytes alone, so that no article is analysed and no extractor imported.
+    # What that run told the user (skipped files, the inferred as-of date, the actors it picked)
+    # is kept with it and told again.
+    set_key = None
+    if cache.root:
+        import hashlib
+        h = hashlib.sha256(repr((
+            project.title, project.as_of, project.organisation, project.marking,
+            [(x.name, x.aliases) for x in project.actors] if project.actors else None,
+            as_of, "set-2", __version__)).encode())
+        for p in paths:
+            try:
+                h.update(f"{p.name}\0{file_key(p, p.read_bytes())}\0".encode())
+            except OSError:
+                h = None
+                break
+        set_key = h.hexdigest() if h else None
+    hit = cache.get("briefing", set_key) if set_key else None
+    if isinstance(hit, dict) and isinstance(hit.get("doc"), dict) and isinstance(hit.get("log"), list):
+        doc = hit["doc"]
+        n = len(doc.get("articles") or [])
+        for line in [x for x in hit["log"] if x.startswith("warning:")]:
+            say(line)
+        say(f"read {_n(n, 'article')} (all from the cache: unchanged since the last run)")
+        for line in [x for x in hit["log"] if not x.startswith("warning:")]:
+            say(line)
+        if stats is not None:
+            stats.update({"articles": n, "files": len(paths), "cache_hits": n, "cache_misses": 0, "workers": workers})
+        return doc
+    told: list[str] = []
+
+    def tell(m: str) -> None:            # what is said during extraction, kept to be said again
+        told.append(m)
+        say(m)
+    doc = _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats)
+    if set_key:
+        cache.put("briefing", set_key, {"doc": doc, "log": told})
+    return doc
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats) -> dict:
+    from .articles import check_ids
+    from .assemble import assemble
+    from .errors import SourceError
+    from .pipeline import load_all, positions_all
+    articles = load_all(paths, cache, workers, progress, warn=tell)
     if not articles:
-        raise SourceError(f"no articles to read: all {len(paths)} file{'s' if len(paths) != 1 else ''} were skipped")
+        raise SourceError(f"no articles to read: all {_n(len(paths), 'file')} were skipped")
     check_ids(articles)
     for a in articles:
-        for n in a.notes:
-            if log:
-                log(f"warning: {a.path}: {n}")
-    if log:
-        log(f"read {len(articles)} article{'s' if len(articles) != 1 else ''}"
-            + (f" ({cache.hits} from the cache)" if cache.hits else ""))
-    # the whole set unchanged (same files, same project, same anchor): the last result stands
-    import hashlib
-    import pickle
-    set_key = hashlib.sha256(pickle.dumps((
-        [(a.key, str(a.path.name)) for a in articles],
-        project.title, project.as_of, project.organisation, project.marking,
-        [(x.name, x.aliases) for x in project.actors] if project.actors else None,
-        as_of, "set-1", __version__))).hexdigest()
-    doc = cache.get("briefing", set_key) if all(a.key for a in articles) else None
-    if isinstance(doc, dict):
-        if log:
-            log("the articles are unchanged since the last run: extraction reused from the cache")
-    else:
-        doc = assemble(articles, project, as_of=as_of, log=log,
-                       positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
-        if all(a.key for a in articles):
-            cache.put("briefing", set_key, doc)
+        for note in a.notes:
+            tell(f"warning: {a.path}: {note}")
+    # said, not kept: a later run from the cache says its own
+    say(f"read {_n(len(articles), 'article')}" + (f" ({cache.hits} from the cache)" if cache.hits else ""))
+    doc = assemble(articles, project, as_of=as_of, log=tell,
+                   positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
     if stats is not None:
         stats.update({"articles": len(articles), "files": len(paths), "cache_hits": cache.hits,
                       "cache_misses": cache.misses, "workers": workers})
@@ -78,6 +109,7 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
     if problems:
         from .errors import ValidationError
         raise ValidationError(problems)
+    from .render import render_to_file          # Typst and Babel: only when something is rendered
     from .assemble import reconcile_bluf
     reconcile_bluf(doc, warn)
     lay = find_layout(layout, project_base)
@@ -93,15 +125,18 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
     if locale or project.locale_set:
         from .i18n import get_locale
         get_locale(locale or project.locale)      # a bad locale fails before any work
+    base = project_base(project, sources)
+    find_layout(layout or project.layout, base)   # and so does a layout name that is not found
     doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, progress=progress, stats=stats)
     figures = render(doc, out, layout=layout or project.layout,
                      locale=locale or (project.locale if project.locale_set else None),
-                     project_base=project_base(project, sources), fmt=fmt, standards=standards)
+                     project_base=base, fmt=fmt, standards=standards)
     return doc, figures
 
 
 def project_base(project: Project, sources: list[Path]) -> Path:
-    """Where a project's own layouts/ folder is looked for: next to the project file, else the sources."""
+    """The project folder, whose layouts/ is searched first (then ./layouts, then the built-in
+    layouts): the project file's folder, else the first source's."""
     if project.base:
         return project.base
     s = Path(sources[0])

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import yaml
 
-from .config import parse_date
+from .config import PROJECT_FILE, parse_date
 from .errors import SkippedSource, SourceError
+from .formats import ARTICLE_FORMATS, ARTICLE_SUFFIXES
+from .lazyre import lazy
 from .text import (Block, decode_text, yaml_problem, fold_ws, is_boilerplate, looks_binary, looks_like_heading, safe_yaml,
                    split_blocks, split_sentences)
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUPPORTED = set(ARTICLE_SUFFIXES)
 HTML = {".html", ".htm"}
 FRONT_MATTER_KEYS = {"title", "outlet", "url", "published", "author", "language", "id"}
-_HEADLINE_PREFIX = re.compile(r"^(?:breaking(?: news)?|exclusive|update[d]?|live|analysis|opinion|watch)\s*[:|–—-]\s*", re.I)
+_HEADLINE_PREFIX = lazy(r"^(?:breaking(?: news)?|exclusive|update[d]?|live|analysis|opinion|watch)\s*[:|–—-]\s*", re.I)
 
 
 @dataclass
@@ -201,13 +203,15 @@ def load_article(path: Path) -> Article:
     return art
 
 
-def collect_sources(sources: list[Path]) -> list[Path]:
+def collect_sources(sources: list[Path], warn=None) -> list[Path]:
     """Files named, and the supported files directly inside folders named, sorted by name.
 
-    The project file (briefing.yaml) and hidden files are skipped; a file named explicitly
-    with an unsupported extension is an error.
+    The project file (briefing.yaml) and hidden files are skipped; other files a folder holds
+    that are not articles (.docx, .pdf...) are named in one warning through ``warn``; a file
+    named explicitly with an unsupported extension is an error.
     """
     files: list[Path] = []
+    ignored: list[Path] = []
     for s in sources:
         s = Path(s)
         if s.is_dir():
@@ -217,18 +221,26 @@ def collect_sources(sources: list[Path]) -> list[Path]:
                 raise SourceError(f"cannot list folder ({e.strerror or e})", s)
             for f in entries:
                 try:
-                    ok = f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
+                    is_file = f.is_file()
                 except OSError:          # a symlink loop or a dangling link: not an article
-                    ok = False
-                if ok:
+                    is_file = False
+                if not is_file or f.name.startswith("."):
+                    continue
+                if f.suffix.lower() in SUPPORTED:
                     files.append(f)
+                elif f.name != PROJECT_FILE:
+                    ignored.append(f)
         elif s.is_file():
             if s.suffix.lower() not in SUPPORTED:
                 raise SourceError(f"unsupported file type '{s.suffix or '(none)'}' "
-                                  f"(expected one of: {', '.join(sorted(SUPPORTED))})", s)
+                                  f"(articles are {ARTICLE_FORMATS} files)", s)
             files.append(s)
         else:
             raise SourceError("no such file or folder", s)
+    if ignored and warn:
+        names = ", ".join(str(f) for f in ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8 else "")
+        warn(f"warning: {len(ignored)} file{'s' if len(ignored) != 1 else ''} skipped, not articles "
+             f"(articles are {ARTICLE_FORMATS} files): {names}")
     seen, out = set(), []
     for f in files:
         try:
@@ -240,7 +252,7 @@ def collect_sources(sources: list[Path]) -> list[Path]:
             out.append(f)
     if not out:
         where = ", ".join(str(s) for s in sources)
-        raise SourceError(f"no articles found in {where} (looked for {', '.join(sorted(SUPPORTED))} files)")
+        raise SourceError(f"no articles found in {where} (articles are {ARTICLE_FORMATS} files)")
     return out
 
 
@@ -249,7 +261,7 @@ def load_articles(sources: list[Path], warn=None) -> list[Article]:
     with a warning through ``warn``; if none is left that is an error."""
     arts = []
     skipped = []
-    for f in collect_sources(sources):
+    for f in collect_sources(sources, warn=warn):
         try:
             arts.append(load_article(f))
         except SkippedSource as e:

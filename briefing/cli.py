@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .errors import BriefingError
+from .formats import ARTICLE_FORMATS, OUTPUT_FORMATS
 
 DEMO = Path("seeds")
 
@@ -34,6 +35,40 @@ def _sources(sources: tuple[str, ...]) -> list[Path]:
 
 def _log(quiet: bool):
     return (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+
+
+def _n(n: int, word: str) -> str:
+    """'1 article', '2 articles'; words ending in y take -ies ('1 entry', '3 entries')."""
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+def _formats(f):
+    """Help texts name the article formats from the one list (briefing.formats)."""
+    if f.__doc__:
+        f.__doc__ = f.__doc__.replace("ARTICLE_FORMATS", ARTICLE_FORMATS)
+    return f
+
+
+# output suffixes that are not one of the formats: refused rather than written as a PDF
+_OTHER_SUFFIXES = {".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".eps", ".ps", ".html", ".htm",
+                   ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".yaml", ".yml", ".json"}
+
+
+def _output_format(output, fmt: str | None) -> str:
+    """The format to write: --format, else the output's suffix (brief.png -> png), else pdf.
+    A suffix that names another format than --format, or a format we do not write, is refused."""
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = suffix[1:] if suffix[1:] in OUTPUT_FORMATS else None
+    if fmt and implied and fmt != implied:
+        raise click.BadParameter(f"{output} is a .{implied} name but --format is {fmt}; "
+                                 f"name the output .{fmt} or leave --format out", param_hint="--output")
+    if not fmt and suffix in _OTHER_SUFFIXES:
+        raise click.BadParameter(f"cannot write {suffix} files; the output formats are "
+                                 f"{', '.join(OUTPUT_FORMATS)} (from the name's suffix or --format)",
+                                 param_hint="--output")
+    return fmt or implied or "pdf"
 
 
 def _size(n: int) -> str:
@@ -85,12 +120,13 @@ def sources_opts(f):
                      help="Project file (default: briefing.yaml next to the first source).")(f)
     f = click.option("--as-of", callback=_as_of, metavar="DATE",
                      help="Anchor date for dates without a year, YYYY-MM-DD (overrides the project file).")(f)
-    f = click.option("--quiet", "-q", is_flag=True, help="Print only errors.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no summary, no warnings).")(f)
     return f
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
+@_formats
 def cli():
     """Turn a folder of news articles into an intelligence-style briefing PDF.
 
@@ -98,7 +134,7 @@ def cli():
     Quick start (in the repository root, which holds the demo project seeds/):
       briefing build                      # seeds/ -> briefing.pdf
     \b
-    Your own articles (.txt or .md, optional YAML front matter):
+    Your own articles (ARTICLE_FORMATS; optional YAML front matter):
       briefing build articles/ -o brief.pdf --as-of 2026-02-15
     \b
     Stop in the middle, edit, go on:
@@ -112,8 +148,9 @@ def render_opts(f):
     f = click.option("--pdf-standard", "standards", multiple=True, metavar="STD",
                      help="PDF standard to meet (repeatable): a-2b, ua-1, ...; 'none' for plain PDF. "
                           "Default: the layout's (PDF/A-2b and PDF/UA-1).")(f)
-    f = click.option("--format", "-f", "fmt", type=click.Choice(["pdf", "png", "svg"]), default="pdf", show_default=True,
-                     help="pdf, or png/svg pages for previews (one file per page: NAME-1.png, ...).")(f)
+    f = click.option("--format", "-f", "fmt", type=click.Choice(list(OUTPUT_FORMATS)), default=None,
+                     help="pdf, or png/svg pages for previews (one file per page: NAME-1.png, ...). "
+                          "Default: from the output's suffix (brief.png -> png), else pdf.")(f)
     f = click.option("--locale", metavar="LOCALE",
                      help="Language and date formats, e.g. en, fr, de_CH, es, ar (default: project file, then layout).")(f)
     return f
@@ -135,16 +172,19 @@ def _standards(values):
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--output", "-o", default="briefing.pdf", show_default=True, type=click.Path(dir_okay=False),
-              help="File to write (written atomically).")
+              help="File to write (written atomically); its suffix sets the format (.pdf, .png, .svg).")
 @click.option("--layout", "-l", default=None, metavar="NAME|PATH",
-              help="Layout name (project layouts/ first, then built-in) or folder. Default: analyst.")
+              help="Layout name (layouts/ next to the project file, then ./layouts, then built-in) or folder. "
+                   "Default: analyst.")
 @render_opts
 @sources_opts
+@_formats
 def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Read articles and write the briefing PDF in one step.
 
-    SOURCES are folders (their .txt/.md files are read) and/or files. With none,
-    the demo project ./seeds is used.
+    SOURCES are folders and/or files; articles are ARTICLE_FORMATS files
+    (other files in a folder are named in a warning and skipped). With none, the
+    demo project ./seeds is used.
 
     \b
     Examples:
@@ -152,10 +192,11 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
       briefing build articles/ extra/note.md -o out/brief.pdf
       briefing build articles/ --layout analyst --as-of 2026-02-15 --config project.yaml
       briefing build articles/ --layout executive --locale fr -o note-fr.pdf
-      briefing build articles/ --layout mobile --format png -o preview.png
+      briefing build articles/ --layout mobile -o preview.png     # preview-1.png, ...
     """
     from .api import build as do_build
     t0 = time.perf_counter()
+    fmt = _output_format(output, fmt)
     progress = Progress(quiet or as_json)
     stats: dict = {}
     try:
@@ -165,8 +206,9 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
     finally:
         progress.close()
     secs = time.perf_counter() - t0
-    for w in fig["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+    if not quiet:
+        for w in fig["warnings"]:
+            click.echo(f"warning: {w}", err=True)
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
     n_src = sum(len(a.get("cites") or []) for a in doc["articles"])
     if as_json:
@@ -178,10 +220,12 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
                                "pdf_standards": fig["standards"], "warnings": fig["warnings"],
                                "cache": {"hits": stats.get("cache_hits", 0), "misses": stats.get("cache_misses", 0)}}))
         return
+    if quiet:
+        return
     where = output if fmt == "pdf" else f"{fig['files'][0]} .. {Path(fig['files'][-1]).name}"
-    click.echo(f"{where}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
-               f"{len(doc['chronology'])} chronology entries, {n_src} sources, {fig['pages']} pages, "
-               f"{_size(fig['bytes'])}, {secs:.1f} s")
+    click.echo(f"{where}: {_n(len(doc['articles']), 'article')}, {_n(len(doc['actors']), 'actor')}, "
+               f"{_n(n_pos, 'position')}, {_n(len(doc['chronology']), 'chronology entry')}, {_n(n_src, 'source')}, "
+               f"{_n(fig['pages'], 'page')}, {_size(fig['bytes'])}, {secs:.1f} s")
 
 
 @cli.command()
@@ -189,8 +233,11 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
 @click.option("--output", "-o", default="briefing.yaml", show_default=True, type=click.Path(dir_okay=False),
               help="briefing/1 YAML file to write.")
 @sources_opts
+@_formats
 def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Read articles and write the briefing/1 YAML, to edit by hand and then render.
+
+    SOURCES are folders and/or files; articles are ARTICLE_FORMATS files.
 
     \b
     Examples:
@@ -216,18 +263,21 @@ def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json)
                                "seconds": round(time.perf_counter() - t0, 3),
                                "cache": {"hits": stats.get("cache_hits", 0), "misses": stats.get("cache_misses", 0)}}))
         return
-    click.echo(f"{output}: {len(doc['articles'])} articles, {len(doc['actors'])} actors, {n_pos} positions, "
-               f"{len(doc['chronology'])} chronology entries, {time.perf_counter() - t0:.1f} s")
+    if quiet:
+        return
+    click.echo(f"{output}: {_n(len(doc['articles']), 'article')}, {_n(len(doc['actors']), 'actor')}, "
+               f"{_n(n_pos, 'position')}, {_n(len(doc['chronology']), 'chronology entry')}, "
+               f"{time.perf_counter() - t0:.1f} s")
 
 
 @cli.command()
 @click.argument("briefing_file", type=click.Path())
 @click.option("--output", "-o", default=None, type=click.Path(dir_okay=False),
-              help="PDF file to write (default: the YAML file's name with .pdf).")
+              help="File to write (default: the YAML file's name with .pdf); its suffix sets the format.")
 @click.option("--layout", "-l", default="analyst", show_default=True, metavar="NAME|PATH",
-              help="Layout name (layouts/ next to the file first, then built-in) or folder.")
+              help="Layout name (layouts/ next to the file, then ./layouts, then built-in) or folder.")
 @render_opts
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no summary, no warnings).")
 def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     """Render a briefing/1 YAML file (from `extract`, perhaps edited) to PDF.
 
@@ -243,17 +293,22 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     from .api import render as do_render
     from .i18n import get_locale
     from .model import load_briefing
+    from .layouts import find_layout
     t0 = time.perf_counter()
     src = Path(briefing_file)
+    fmt = _output_format(output, fmt) if output else (fmt or "pdf")
     if locale:
         get_locale(locale)
+    find_layout(layout, src.resolve().parent)          # a typo fails before any work
     doc = load_briefing(src)
     out = Path(output) if output else src.with_suffix("." + fmt)
     fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
                     standards=_standards(standards), warn=lambda m: click.echo(m, err=True))
+    if quiet:
+        return
     for w in fig["warnings"]:
         click.echo(f"warning: {w}", err=True)
-    click.echo(f"{out}: {fig['pages']} pages, {_size(fig['bytes'])}, {time.perf_counter() - t0:.1f} s")
+    click.echo(f"{out}: {_n(fig['pages'], 'page')}, {_size(fig['bytes'])}, {time.perf_counter() - t0:.1f} s")
 
 
 @cli.command()
@@ -270,6 +325,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
               help="With --send: how long to wait for another run sending from the same outbox.")
 @click.option("--outbox", type=click.Path(file_okay=False), help="Outbox folder (default: the file's `outbox`, else ./outbox next to it).")
 @sources_opts
+@_formats
 def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, outbox, config, as_of, quiet,
                cache_dir, no_cache, as_json):
     """Build one edition per audience and write the messages to an outbox, or send them.
@@ -282,6 +338,7 @@ def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, 
     reported "in doubt (may have received it)" and sent again unless --no-resend-in-doubt.
     The exit status is non-zero when anyone was refused, failed, or not sent. The SMTP
     password comes only from the environment variable the file names.
+    SOURCES are folders and/or files; articles are ARTICLE_FORMATS files.
 
     \b
     Examples:
@@ -409,7 +466,8 @@ def dates(sources, as_json, as_of, quiet):
 
 @cli.group(invoke_without_command=True)
 @click.option("--project", "-p", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="Project folder whose layouts/ is searched before the built-in layouts.")
+              help="Project folder: its layouts/ is searched first, then ./layouts, then the built-in "
+                   "layouts (the order build and render use); `new` writes into it.")
 @click.pass_context
 def layouts(ctx, project):
     """List layouts (project ones first, shadowing built-in ones), or scaffold a new one.
@@ -457,7 +515,8 @@ def layouts_new(ctx, name, source):
     """
     from .layouts import scaffold
     dst = scaffold(name, source, ctx.obj["project"])
-    click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name}")
+    click.echo(f"created {dst} from '{source}': edit layout.yaml and main.typ, then build with --layout {name} "
+               f"(from this folder, or with a project file in {ctx.obj['project']})")
 
 
 @cli.group()

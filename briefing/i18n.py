@@ -16,9 +16,6 @@ from importlib import resources
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.localedata import locale_identifiers
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -29,6 +26,7 @@ DOMAIN = "briefing"
 # key -> English text (the msgid). Layouts read them as d.labels.KEY.
 LABELS_EN = {
     "briefing": "Briefing",
+    "default_title": "Situation Briefing",
     "as_of": "As of",
     "issued_by": "Issued by",
     "dtg": "DTG",
@@ -112,15 +110,31 @@ def get_locale(code: str) -> Locale:
             raise UnknownLocaleError(code)
         return loc
     except (UnknownLocaleError, ValueError, TypeError):
-        close = difflib.get_close_matches(code.replace("-", "_"), known, n=5, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise BriefingError(f"unknown locale {code!r}{hint} (shipped: {', '.join(SHIPPED)})")
+        raise BriefingError(f"unknown locale {code!r}{_suggest(code, known)} (labels are translated for "
+                            f"{', '.join(SHIPPED)}; any locale Babel knows formats dates and numbers)")
+
+
+def _suggest(code: str, known: list[str]) -> str:
+    """'; did you mean ...?' only for a plausible slip: a known language with a wrong region
+    (fr_ZZ -> fr), or a near miss of a shipped locale; never a language merely
+    spelt alike ('xx' is not a typo for Xhosa)."""
+    norm = code.replace("-", "_")
+    lang = norm.split("_")[0].lower()
+    if lang in {k.split("_")[0].lower() for k in known} and "_" in norm:
+        close = [lang]
+    else:
+        close = difflib.get_close_matches(norm.lower(), list(SHIPPED), n=3, cutoff=0.75)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 @lru_cache(maxsize=None)
 def translations(language: str) -> NullTranslations:
+    po = resources.files("briefing").joinpath("locales", language, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not po.is_file():
+        return NullTranslations()
+    from babel.messages.mofile import write_mo      # only for a shipped catalogue (not English)
+    from babel.messages.pofile import read_po
     try:
-        po = resources.files("briefing").joinpath("locales", language, "LC_MESSAGES", f"{DOMAIN}.po")
         with po.open("rb") as f:
             catalog = read_po(f, locale=language, domain=DOMAIN)
     except (FileNotFoundError, OSError):
@@ -195,6 +209,7 @@ def typst_lang(locale: Locale) -> tuple[str, str | None]:
 
 def write_template(path) -> None:
     """Write messages.pot: every msgid the layouts use."""
+    from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
     cat = Catalog(project="briefing", domain=DOMAIN)
     for v in LABELS_EN.values():

@@ -1,7 +1,9 @@
 """Layouts: folders with layout.yaml and main.typ, found by name or path, with `extends`.
 
-Lookup order for a name: ``layouts/NAME`` next to the project file (or the sources), then the
-built-in layouts shipped with the package. A path (containing a slash, or starting with a dot)
+Lookup order for a name, the same for every command: ``layouts/NAME`` in the project folder (the
+folder of the project file, else of the sources; ``briefing layouts -p``), then ``layouts/NAME``
+in the current folder (where ``briefing layouts new`` writes by default), then the built-in
+layouts shipped with the package. A path (containing a slash, or starting with a dot)
 is taken as the layout folder itself. A name that walks out of its folder is refused.
 
 ``extends: other`` inherits the other layout's settings (this file's keys win; mappings merge)
@@ -19,6 +21,7 @@ import yaml
 
 from .errors import LayoutError
 from .text import yaml_problem
+from .lazyre import lazy
 
 LAYOUT_KEYS = {
     "name": "layout name", "description": "one line for `briefing layouts`", "audience": "who reads it",
@@ -32,8 +35,8 @@ LAYOUT_KEYS = {
     "max_pages": "page budget the layout promises",
 }
 SECTIONS = {"bluf", "glance", "matrix", "positions", "timeline", "chronology", "sources"}
-_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:pt|mm|cm|in|em)$")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LENGTH = lazy(r"^\d+(?:\.\d+)?(?:pt|mm|cm|in|em)$")
+_COLOR = lazy(r"^#[0-9a-fA-F]{6}$")
 STANDARDS = {"a-1b", "a-2b", "a-2u", "a-3b", "a-3u", "a-4", "ua-1", "1.7", "2.0"}
 
 
@@ -168,6 +171,27 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def search_dirs(project_base: Path | None = None) -> list[Path]:
+    """The project layout folders, first match wins: the project folder's layouts/, then the
+    current folder's layouts/ (once, when they are the same folder)."""
+    dirs = [Path(project_base) / "layouts"] if project_base else []
+    here = Path("layouts")
+    if not _same(here, builtin_root()) and (not dirs or not _same(dirs[0], here)):
+        dirs.append(here)                # (not in a source checkout, where ./layouts is the built-in one)
+    return [d for d in dirs if not _same(d, builtin_root())]
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _where(project_base: Path | None) -> str:
+    return ", ".join(f"{d}/" for d in search_dirs(project_base)) + " and the built-in layouts"
+
+
 def _locate(name: str, project_base: Path | None) -> tuple[Path, str]:
     name = str(name).strip()
     p = Path(name)
@@ -180,15 +204,20 @@ def _locate(name: str, project_base: Path | None) -> tuple[Path, str]:
         raise LayoutError(f"no layout folder at {name!r}")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
         raise LayoutError(f"invalid layout name {name!r}")
-    if project_base:
-        cand = Path(project_base) / "layouts" / name
+    for d in search_dirs(project_base):
+        cand = d / name
         if cand.is_dir():
             return cand.resolve(), "project"
     cand = builtin_root() / name
     if cand.is_dir() and not name.startswith("_"):
         return cand, "built-in"
-    available = ", ".join(n for n, _, _ in list_layouts(project_base)) or "none"
-    raise LayoutError(f"unknown layout {name!r} (available: {available})")
+    names = [n for n, _, _ in list_layouts(project_base)]
+    import difflib
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6) or \
+        difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise LayoutError(f"unknown layout {name!r}{hint} (looked in {_where(project_base)}; "
+                      f"available: {', '.join(names) or 'none'})")
 
 
 def find_layout(name: str, project_base: Path | None = None) -> Layout:
@@ -219,7 +248,8 @@ def find_layout(name: str, project_base: Path | None = None) -> Layout:
 def list_layouts(project_base: Path | None = None) -> list[tuple[str, str, Path]]:
     """(name, origin, folder) of every layout: project ones shadow built-in ones."""
     found: dict[str, tuple[str, str, Path]] = {}
-    roots = [(builtin_root(), "built-in")] + ([(Path(project_base) / "layouts", "project")] if project_base else [])
+    # lowest priority first: a later root shadows an earlier one
+    roots = [(builtin_root(), "built-in")] + [(d, "project") for d in reversed(search_dirs(project_base))]
     for root, origin in roots:
         if root.is_dir():
             for d in sorted(root.iterdir()):

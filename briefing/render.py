@@ -18,19 +18,24 @@ import re
 import shutil
 import tempfile
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import typst
 
+from .config import DEFAULTS
 from .errors import LayoutError, RenderError
+from .glyphs import clean_view
 from .i18n import Localizer
 from .layouts import Layout, base_dir
+from .formats import OUTPUT_FORMATS
 from .model import write_atomic
 from .text import short_words
 
 MONTHS_MIL = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 DEFAULT_STANDARDS = ["a-2b", "ua-1"]
-FORMATS = ("pdf", "png", "svg")
+FORMATS = OUTPUT_FORMATS
+DEFAULT_TITLE = DEFAULTS["title"]          # the title when the project file gives none: translated
 TLP_COLORS = {"TLP:CLEAR": "#3d4450", "TLP:WHITE": "#3d4450", "TLP:GREEN": "#2e7d32",
               "TLP:AMBER": "#a35c00", "TLP:AMBER+STRICT": "#a35c00", "TLP:RED": "#b3261e"}
 
@@ -52,12 +57,19 @@ def _differs(summary: str, quote: str) -> bool:
     return norm(summary) != norm(quote)
 
 
+def isolate(s: str, rtl: bool) -> str:
+    """Article text (English names) inside right-to-left text: a Unicode isolate (FSI ... PDI), so
+    that a list of names keeps its order and its punctuation across lines."""
+    return f"\u2068{s}\u2069" if rtl and s else s
+
+
 def _sourcing(item: dict, L: Localizer) -> str:
     """The sourcing line in the reader's language, from structured fields when present."""
     cr, co = item.get("credits"), item.get("corroboration")
     if not isinstance(cr, dict) or not isinstance(co, dict):
-        return item.get("sourcing") or ""
-    outlets, others = cr.get("outlets") or [], cr.get("others") or []
+        return isolate(item.get("sourcing") or "", L.rtl)
+    outlets = [isolate(x, L.rtl) for x in cr.get("outlets") or []]
+    others = [isolate(x, L.rtl) for x in cr.get("others") or []]
     if outlets and others:
         who = L.msg("citing", outlets=", ".join(outlets), others=", ".join(others))
     elif outlets or others:
@@ -115,7 +127,7 @@ def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
                           key=lambda p: (-len(p.get("sources") or []), p.get("id") or ""))
             if mine:
                 line = compose_claim(mine[0]["summary"], words)
-                cells.append({"line": line, "refs": refs(mine[0].get("sources"), 3), "more": len(mine) - 1})
+                cells.append({"line": line, "refs": refs(mine[0].get("sources")), "more": len(mine) - 1})
             else:
                 cells.append(None)
         if any(cells):
@@ -186,6 +198,11 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
         m += 1
         if m > 12:
             y, m = y + 1, 1
+    if L.rtl:                                   # time runs from right to left, as the text does
+        for e in out:
+            e["x"] = round(1 - e["x"], 4)
+        for t in ticks:
+            t["x"] = round(1 - t["x"], 4)
     above = max((e["level"] for e in out if e["side"] == "above"), default=0)
     below = max((e["level"] for e in out if e["side"] == "below"), default=0)
     return {"events": out, "ticks": ticks, "lanes_above": above, "lanes_below": below,
@@ -203,30 +220,32 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     num = {a["id"]: i + 1 for i, a in enumerate(arts)}
     used: Counter = Counter()
 
-    def refs(sources, cap: int = 6):
-        """Citation marks: the first few sources by number, and "+N" for the rest."""
+    pending: list[tuple[list, list]] = []
+
+    def refs(sources):
+        """Citation marks of a printed item, filled in once the printed source notes are known."""
         uniq = [x for x in dict.fromkeys(sources or []) if x in num]
-        used.update(uniq)                      # items drawn from each article (counted in C)
-        out = [{"n": num[x], "id": x} for x in uniq[:cap]]
-        if len(uniq) > cap:
-            out.append({"n": f"+{len(uniq) - cap}", "id": ""})
-        return out
+        used.update(uniq)                      # printed items drawn from each article
+        marks: list = []
+        pending.append((marks, uniq))
+        return marks
 
     as_of = doc.get("as_of")
     as_of_d = dt.date.fromisoformat(as_of) if as_of else None
+    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
     per_actor = limits.get("positions_per_actor")
     glance = limits.get("glance_per_actor", 2) if "glance" in (settings.get("sections") or []) else 0
     actors = []
     for a in doc.get("actors") or []:
         allp = a.get("positions") or []
         # the layout gets only what it can print (the YAML keeps every item)
-        keep = len(allp) if per_actor is None else max(per_actor, glance)
+        keep = (len(allp) if per_actor is None else per_actor) if "positions" in sections else 0
+        keep = max(keep, glance)
         poss = [_position_view(p, refs, num, L) for p in allp[:keep]]
         _group_by_issue(poss, allp[:keep], doc.get("issues") or [], lab)
         hidden = len(allp) - (per_actor if per_actor is not None else len(allp))
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
-    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
     matrix_view = _matrix(doc, refs, limits.get("issues", 5)) if "matrix" in sections else {"issues": [], "rows": []}
     all_chron = doc.get("chronology") or []
     dated_idx = [i for i, e in enumerate(all_chron) if e.get("date")]
@@ -272,13 +291,21 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
             shown_ids = [i for i in shown_ids if i in keep]
         sources_more = len(arts) - len(shown_ids)
     shown_set = set(shown_ids)
+    # a citation mark only for a source note the layout prints: with capped notes (executive)
+    # or no notes at all, an item cites only what the reader can look up
+    markable = shown_set if "sources" in sections else set()
+    for marks, uniq in pending:
+        vis = [x for x in uniq if x in markable]
+        marks.extend({"n": num[x], "id": x} for x in vis[:6])
+        if len(vis) > 6:
+            marks.append({"n": f"+{len(vis) - 6}", "id": ""})
     sources = []
     for a in arts:
         if a["id"] not in shown_set:
             continue
         groups: dict[str, list[str]] = {}
         for c in a.get("cites") or []:
-            groups.setdefault(c["kind"], []).append(c["name"] + (f" ({c['role']})" if c.get("role") else ""))
+            groups.setdefault(c["kind"], []).append(isolate(c["name"] + (f" ({c['role']})" if c.get("role") else ""), L.rtl))
         sources.append({
             "n": num[a["id"]], "id": a["id"], "title": a.get("title") or a["id"],
             "outlet": a.get("outlet") or lab["unknown_outlet"], "outlet_known": bool(a.get("outlet")),
@@ -294,9 +321,12 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     marking = settings.get("marking") or doc.get("marking") or "TLP:CLEAR"
     actor_names = [a["name"] for a in doc.get("actors") or []]
     n_pos = sum(len(a["positions"]) for a in actors)
+    title = doc.get("title") or DEFAULT_TITLE
+    if title == DEFAULT_TITLE:             # the default, not the user's words: in the reader's language
+        title = L._(DEFAULT_TITLE)
     view = {
-        "title": doc.get("title") or "Briefing",
-        "short_title": _shorten(doc.get("title") or "Briefing", 48),
+        "title": title,
+        "short_title": _shorten(title, 48),
         "subject": f"{lab['briefing']}: {', '.join(actor_names)}" if actor_names else lab["briefing"],
         "organisation": doc.get("organisation") or "",
         "marking": marking,
@@ -356,19 +386,31 @@ def timestamp_for(as_of: str | None) -> dt.datetime | None:
     return dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 
 
+@lru_cache(maxsize=8)
+def _fonts(dirs: tuple[tuple[str, int], ...]) -> "typst.Fonts":
+    """One font book per set of font folders for the whole process: scanning the fonts was most
+    of a small compile (a folder's modification time is in the key, so an added font is seen)."""
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[d for d, _ in dirs])
+
+
+def fonts_for(font_dirs: list[str]) -> "typst.Fonts":
+    return _fonts(tuple((d, os.stat(d).st_mtime_ns) for d in font_dirs))
+
+
 def compile_layout(view: dict, layout: Layout, fmt: str = "pdf", standards: list[str] | None = None,
                    timestamp: dt.datetime | None = None, ppi: float = 144) -> tuple[list[bytes], list[str]]:
     """Compile the layout with the view-model: (pages or [pdf], warnings)."""
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    data = json.dumps(view, ensure_ascii=False)
+    # pictographs no shipped font draws would print as boxes and break PDF/A: left out (glyphs.py)
+    data = json.dumps(clean_view(view), ensure_ascii=False)
     files = layout.files()
     font_dirs = [str(p) for p in [base_dir() / "fonts", *(f / "fonts" for f in layout.chain)] if p.is_dir()]
     with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
         for name, src in files.items():
             shutil.copy(src, Path(tmp) / name)
         try:
-            compiler = typst.Compiler(str(Path(tmp) / "main.typ"), root=tmp, font_paths=font_dirs,
+            compiler = typst.Compiler(str(Path(tmp) / "main.typ"), root=tmp, font_paths=fonts_for(font_dirs),
                                       ignore_system_fonts=True, sys_inputs={"data": data},
                                       package_path=str(base_dir() / "packages"))
             kw = {"format": fmt, "timestamp": timestamp}

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from .lazyre import lazy
 
 
 @lru_cache(maxsize=None)
@@ -94,8 +95,8 @@ def fold_ws(s: str) -> str:
 
 # ---------------------------------------------------------------- boilerplate
 
-_URL = re.compile(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.I)
-_SLUG = re.compile(r"^/?[a-z0-9]+(?:[-_][a-z0-9]+){2,}(?:\.html?|/)?$")
+_URL = lazy(r"^(?:<)?(?:https?://|www\.)\S+(?:>)?$", re.I)
+_SLUG = lazy(r"^/?[a-z0-9]+(?:[-_][a-z0-9]+){2,}(?:\.html?|/)?$")
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +116,8 @@ def is_boilerplate(line: str) -> bool:
 
 # ---------------------------------------------------------------- blocks
 
-_BULLET = re.compile(r"^\s*(?:[•●▪◦‣·*\-–—]|\d{1,2}[.)])\s+")
-_TERMINAL = re.compile(r"""[.!?:;…]["'”’»)\]]*$""")
+_BULLET = lazy(r"^\s*(?:[•●▪◦‣·*\-–—]|\d{1,2}[.)])\s+")
+_TERMINAL = lazy(r"""[.!?:;…]["'”’»)\]]*$""")
 
 
 @dataclass
@@ -192,7 +193,7 @@ _STARTERS = {
     "earlier", "also", "instead", "then", "last", "next", "further", "moreover", "indeed",
 }
 
-_CAND = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w])""")
+_CAND = lazy(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w])""")
 
 
 def _prev_token(text: str, end: int) -> str:

@@ -16,8 +16,9 @@ from statistics import median
 from .attribution import strip_dateline
 from .common import _MID_ATTR, compose_claim, fold, strip_lead, strip_trailing_attribution
 from .dates import is_future, resolve, tag
+from ..lazyre import lazy
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_WORD = lazy(r"[A-Za-z][A-Za-z'-]+")
 STOP = set("""a an the and or but of to in on at for from with by as is are was were be been has have had
 this that these those it its their his her they he she which who whom when where while than then
 will would could should may might can also not no into over after before about during""".split())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from ..lazyre import lazy
 
 # straight quotes, same length: spans found in the folded text are valid in the original
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2011": "-",
@@ -52,34 +53,34 @@ PREPS = {"of", "for", "in", "on", "between", "with", "about", "to", "against", "
          "towards", "into", "by", "at", "under", "amid", "among", "after", "before", "during", "than",
          "involving", "regarding", "concerning", "despite", "without", "within", "across", "behind"}
 
-COMMENTARY = re.compile(
+COMMENTARY = lazy(
     r"\b(?:analysts?|experts?|critics?|observers?|commentators?|pundits?|scholars?|supporters?|"
     r"media|outlets?|columnists?|editorials?|the world|(?:international )?community|"
     r"some say|many believe|historians?|economists?|think tanks?|polls?)\b", re.I)
 
-EVALUATIVE_PASSIVE = re.compile(
+EVALUATIVE_PASSIVE = lazy(
     r"\b(?:is|are|was|were|has been|have been|had been|being|be)\s+(?:\w+ly\s+)?"
     r"(?:praised|criticized|criticised|seen|viewed|interpreted|regarded|considered|perceived|described|"
     r"deemed|questioned|scrutinized|scrutinised|tested|judged|characterized|characterised)\b", re.I)
 
-_LEAD_ATTR = re.compile(
+_LEAD_ATTR = lazy(
     r"^(?:According to|As reported by|Citing)\s+[^,]+?(?:,\s*(?:which|who)\s+cited\s+[^,]+)?(?:,\s*citing\s+[^,]+)?,\s+", re.I)
-_OUTLET_FRAME = re.compile(
+_OUTLET_FRAME = lazy(
     r"^(?P<who>[A-Z][^,]{0,60}?)(?:,\s*citing\s+[^,]+,)?\s+(?:has |have )?(?:also )?(?:reported|claimed|said|reports|says|claims|revealed|wrote)\s+(?:that\s+)?", re.I)
-_TRAIL_ATTR = re.compile(
+_TRAIL_ATTR = lazy(
     r",\s*(?:according to|as reported by|reported by|citing|(?:[\w.'-]+\s+){0,4}(?:said|reported|confirmed|told \w+))\b"
     r"[^,;]{0,80}(?:,\s*(?:which|who)\s+cited[^,;]{0,60})?(?=[.!?]?[\"'”’]?$)", re.I)
-_LEADERS = re.compile(
+_LEADERS = lazy(
     r"^(?:(?:yet|still|however|meanwhile|moreover|furthermore|additionally|also|in addition|indeed|"
     r"notably|separately|similarly|likewise|instead|domestically|internationally|publicly|privately|"
     r"in particular|for now|for its part|for his part|for her part|on the other hand|in response|"
     r"in turn|at the same time|in a statement|in recent \w+(?: \w+)?|earlier|later|previously|"
     r"so far|overall|thus|therefore|then|now)\s*,\s*)+", re.I)
-_SUBORD = re.compile(
+_SUBORD = lazy(
     r"^(?:in|on|at|during|after|before|since|while|although|though|as|when|despite|following|amid|"
     r"over|with|without|under|by|if|unless|because|given|just|adding|speaking|asked|in the face of|"
     r"according|for|from|within|throughout|until|upon|once|ahead of|in a|in an|in the)\b", re.I)
-_HEDGES = re.compile(r"\b(?:reportedly|allegedly|apparently|purportedly|reported(?:ly)? to have)\s+", re.I)
+_HEDGES = lazy(r"\b(?:reportedly|allegedly|apparently|purportedly|reported(?:ly)? to have)\s+", re.I)
 
 
 @lru_cache(maxsize=65536)
@@ -121,7 +122,7 @@ def strip_trailing_attribution(s: str) -> str:
     return _TRAIL_ATTR.sub("", s)
 
 
-_MID_ATTR = re.compile(r",\s*(?:as\s+)?(?:first\s+)?(?:reported|confirmed|cited|revealed|quoted)\s+by\s+[^,;]{1,60},", re.I)
+_MID_ATTR = lazy(r",\s*(?:as\s+)?(?:first\s+)?(?:reported|confirmed|cited|revealed|quoted)\s+by\s+[^,;]{1,60},", re.I)
 
 STRONG = {"told", "tells", "warned", "warns", "urged", "urges", "refused", "refuses", "rejected", "rejects",
           "supported", "supports", "backed", "insisted", "insists", "called", "calls", "demanded", "demands",
@@ -177,7 +178,7 @@ _OBJ_START = {"to", "that", "a", "an", "the", "his", "her", "its", "their", "for
               "as", "amid", "after", "under", "from", "in", "at", "clear"}
 
 
-_NONWORD = re.compile(r"[^\w'-]")
+_NONWORD = lazy(r"[^\w'-]")
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from ..lazyre import lazy
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -35,7 +36,7 @@ UNIT = r"(?P<unit>day|week|month|year)s?"
 _B = r"(?<![\w-])"      # left boundary: not inside a word or a hyphenated compound
 _E = r"(?![\w-])"
 
-FUTURE = re.compile(
+FUTURE = lazy(
     r"\b(?:will|shall|'ll|(?:is|are|was|were) (?:expected|set|scheduled|due|slated|poised|planned|going) to|"
     r"(?:is|are) to|plans? to|planning to|intends? to|next|upcoming|forthcoming|coming)\b", re.I)
 
@@ -74,37 +75,37 @@ def _month(s: str) -> int:
 # Each pattern: (regex, builder). Ordered from the most to the least specific; a later match
 # that overlaps an earlier one is dropped.
 _PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(_B + r"(?P<iso>(?P<year>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<day>[0-3]\d))" + _E), "iso"),
-    (re.compile(_B + rf"{MONTH}\s+{DAY}\s*(?:[-–—]|to|through|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{YEAR})?" + _E), "range_md"),
-    (re.compile(_B + rf"{DAY}\s*(?:[-–—]|to|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+{MONTH}(?:,?\s+{YEAR})?" + _E), "range_dm"),
-    (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}" + _E), "mdy"),
-    (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}" + _E), "dmy"),
-    (re.compile(_B + rf"{WEEKDAY}\s*\(\s*{DAY}\s+{MONTH}\s*\)"), "dm"),
-    (re.compile(_B + rf"{WEEKDAY}\s*\(\s*{MONTH}\s+{DAY}\s*\)"), "md"),
-    (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?![\w,]*\s*,?\s*(?:19|20)\d\d)(?![\d:%])" + _E), "md"),
-    (re.compile(_B + rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}(?!\s*,?\s*(?:19|20)\d\d)" + _E), "dm"),
-    (re.compile(_B + rf"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?{MONTH}\s+(?:of\s+)?{YEAR}" + _E), "my"),
-    (re.compile(_B + r"(?P<cue>(?:as recently as|as early as|as late as|back in|earlier in|later in|since|until|till|by|from|through|throughout|during|in|early|late|mid|last|this|next|(?:at|by) the (?:end|start|beginning) of)[\s-]+)"
+    (lazy(_B + r"(?P<iso>(?P<year>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<day>[0-3]\d))" + _E), "iso"),
+    (lazy(_B + rf"{MONTH}\s+{DAY}\s*(?:[-–—]|to|through|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+{YEAR})?" + _E), "range_md"),
+    (lazy(_B + rf"{DAY}\s*(?:[-–—]|to|until)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+{MONTH}(?:,?\s+{YEAR})?" + _E), "range_dm"),
+    (lazy(_B + rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}" + _E), "mdy"),
+    (lazy(_B + rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}" + _E), "dmy"),
+    (lazy(_B + rf"{WEEKDAY}\s*\(\s*{DAY}\s+{MONTH}\s*\)"), "dm"),
+    (lazy(_B + rf"{WEEKDAY}\s*\(\s*{MONTH}\s+{DAY}\s*\)"), "md"),
+    (lazy(_B + rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?![\w,]*\s*,?\s*(?:19|20)\d\d)(?![\d:%])" + _E), "md"),
+    (lazy(_B + rf"(?:{WEEKDAY},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH}(?!\s*,?\s*(?:19|20)\d\d)" + _E), "dm"),
+    (lazy(_B + rf"(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?{MONTH}\s+(?:of\s+)?{YEAR}" + _E), "my"),
+    (lazy(_B + r"(?P<cue>(?:as recently as|as early as|as late as|back in|earlier in|later in|since|until|till|by|from|through|throughout|during|in|early|late|mid|last|this|next|(?:at|by) the (?:end|start|beginning) of)[\s-]+)"
                 + MONTH_NOMAY + _E), "m_cue"),
-    (re.compile(_B + r"(?P<cue>(?:in|since|until|by|during)\s+)(?P<month>May)(?!\s+(?:be|have|not|well|also|never|still|yet|soon)\b)" + _E), "m_cue"),
-    (re.compile(_B + r"(?P<cue>the\s+)" + MONTH_NOMAY + r"(?=\s+(?:meeting|talks|summit|visit|call|attack|attacks|strike|strikes|war|conflict|offensive|election|elections|deal|agreement|ceasefire|truce|session|conference|raid|raids|operation|visit|round|vote|announcement|decision|clash|clashes|exchange|incident|crisis)\b)"), "m_the"),
-    (re.compile(_B + r"(?P<cue>(?:in|since|until|till|by|during|from|through|throughout|before|after|of|early|late|mid|the end of|the start of|the beginning of|the first half of|the second half of|spring|summer|autumn|fall|winter)[\s-]+)" + YEAR + r"(?![\d,-])" + _E), "y_cue"),
-    (re.compile(_B + r"(?P<pre>(?:early |late )?(?:on |last |this |next |early on |late on )?)" + WEEKDAY + r"(?P<part>\s+(?:morning|afternoon|evening|night))?" + _E), "weekday"),
-    (re.compile(_B + r"(?P<word>yesterday|today|tonight|tomorrow|last night)" + _E, re.I), "deictic"),
-    (re.compile(_B + r"(?P<rel>earlier|later)\s+this\s+(?P<unit>week|month|year)" + _E, re.I), "this_unit"),
-    (re.compile(_B + r"(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)" + _E, re.I), "lastnext"),
-    (re.compile(_B + NUM + r"\s+" + UNIT + r"\s+(?P<dir>ago)" + _E, re.I), "ago"),
-    (re.compile(_B + r"(?:just\s+)?" + NUM + r"\s+" + UNIT + r"\s+(?P<dir>prior|earlier|later|before|after|beforehand|afterwards)" + _E, re.I), "narrative"),
-    (re.compile(_B + r"(?:the\s+(?:day|week|month|year)\s+(?:before|after)|the\s+(?:previous|following|next)\s+(?:day|week|month))" + _E, re.I), "narrative"),
+    (lazy(_B + r"(?P<cue>(?:in|since|until|by|during)\s+)(?P<month>May)(?!\s+(?:be|have|not|well|also|never|still|yet|soon)\b)" + _E), "m_cue"),
+    (lazy(_B + r"(?P<cue>the\s+)" + MONTH_NOMAY + r"(?=\s+(?:meeting|talks|summit|visit|call|attack|attacks|strike|strikes|war|conflict|offensive|election|elections|deal|agreement|ceasefire|truce|session|conference|raid|raids|operation|visit|round|vote|announcement|decision|clash|clashes|exchange|incident|crisis)\b)"), "m_the"),
+    (lazy(_B + r"(?P<cue>(?:in|since|until|till|by|during|from|through|throughout|before|after|of|early|late|mid|the end of|the start of|the beginning of|the first half of|the second half of|spring|summer|autumn|fall|winter)[\s-]+)" + YEAR + r"(?![\d,-])" + _E), "y_cue"),
+    (lazy(_B + r"(?P<pre>(?:early |late )?(?:on |last |this |next |early on |late on )?)" + WEEKDAY + r"(?P<part>\s+(?:morning|afternoon|evening|night))?" + _E), "weekday"),
+    (lazy(_B + r"(?P<word>yesterday|today|tonight|tomorrow|last night)" + _E, re.I), "deictic"),
+    (lazy(_B + r"(?P<rel>earlier|later)\s+this\s+(?P<unit>week|month|year)" + _E, re.I), "this_unit"),
+    (lazy(_B + r"(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)" + _E, re.I), "lastnext"),
+    (lazy(_B + NUM + r"\s+" + UNIT + r"\s+(?P<dir>ago)" + _E, re.I), "ago"),
+    (lazy(_B + r"(?:just\s+)?" + NUM + r"\s+" + UNIT + r"\s+(?P<dir>prior|earlier|later|before|after|beforehand|afterwards)" + _E, re.I), "narrative"),
+    (lazy(_B + r"(?:the\s+(?:day|week|month|year)\s+(?:before|after)|the\s+(?:previous|following|next)\s+(?:day|week|month))" + _E, re.I), "narrative"),
 ]
 
 
 # what a sentence must contain for a kind of pattern to be worth trying
 _HAS = {
-    "month": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
-    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
-    "digit": re.compile(r"\d"),
-    "relative": re.compile(r"(?i)yesterday|today|tonight|tomorrow|night|week|month|year|\bday"),
+    "month": lazy(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    "weekday": lazy(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    "digit": lazy(r"\d"),
+    "relative": lazy(r"(?i)yesterday|today|tonight|tomorrow|night|week|month|year|\bday"),
 }
 _NEEDS = {"iso": "digit", "mdy": "month", "dmy": "month", "dm": "month", "md": "month", "my": "month",
           "m_cue": "month", "m_the": "month", "y_cue": "digit", "weekday": "weekday", "deictic": "relative",
