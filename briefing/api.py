@@ -110,7 +110,7 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
         from .errors import ValidationError
         raise ValidationError(problems)
     from .render import render_to_file          # Typst and Babel: only when something is rendered
-    from .assemble import reconcile_bluf
+    from .model import reconcile_bluf
     reconcile_bluf(doc, warn)
     lay = find_layout(layout, project_base)
     loc = locale or lay.settings.get("locale") or "en"

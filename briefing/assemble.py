@@ -15,6 +15,7 @@ from .extract.common import strength
 from .extract.chronology import NearDuplicates, build_chronology, content_words, infer_anchor
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
+from .extract.common import compose_claim
 from .issues import discover as discover_issues
 from .text import short_words
 
@@ -117,6 +118,7 @@ def _merge_positions(items, known: dict[str, set[str]], actor: str) -> list[dict
         outs, oth = credits(m["quote"], known.get(m["sources"][0]))
         m["credits"] = {"outlets": outs, "others": oth}
         m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
+        m["short"] = compose_claim(m["summary"], 14)
         for k in ("_order", "_strength", "_srcset", "_fam", "_words"):
             del m[k]
     return merged
@@ -149,23 +151,6 @@ def _bluf(actors: list[dict], chronology: list[dict], as_of: dt.date | None, lim
         p = a["positions"][0]
         points.append({"text": p["summary"], "ref": p["id"], "actor": a["name"], "sources": list(p["sources"])})
     return points[:limit]
-
-
-def reconcile_bluf(doc: dict, warn=None) -> dict:
-    """A bottom-line point that refers to an item no longer in the document (an analyst deleted
-    it) is dropped, with a note; free-text points (no ``ref``) stay."""
-    ids = {p.get("id") for a in doc.get("actors") or [] for p in a.get("positions") or [] if isinstance(p, dict)}
-    ids |= {e.get("id") for e in doc.get("chronology") or [] if isinstance(e, dict)}
-    keep = []
-    for b in doc.get("bluf") or []:
-        if isinstance(b, dict) and b.get("ref") and b["ref"] not in ids:
-            if warn:
-                warn(f"note: bottom-line point dropped: it refers to {b['ref']}, which is no longer in the briefing")
-            continue
-        keep.append(b)
-    if "bluf" in doc:
-        doc["bluf"] = keep
-    return doc
 
 
 def assemble(articles, project: Project, as_of: dt.date | None = None, log=None, positions_fn=None) -> dict:

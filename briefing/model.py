@@ -214,7 +214,7 @@ def validate(doc: dict) -> list[str]:
                 if not isinstance(x.get(k), str) or not x.get(k).strip():
                     p.append(f"{wj}.{k}: expected a non-empty string")
             check_sources(wj, x.get("sources"))
-            for k in ("id", "speaker", "claim", "role"):
+            for k in ("id", "speaker", "claim", "role", "short"):
                 if k in x and not (isinstance(x[k], str) and x[k].strip()):
                     p.append(f"{wj}.{k}: expected a non-empty string")
             if "stance" in x and x["stance"] not in STANCES:
@@ -279,3 +279,20 @@ def validate(doc: dict) -> list[str]:
         elif "sources" in b:
             check_sources(f"bluf[{i}]", b.get("sources"))
     return p
+
+
+def reconcile_bluf(doc: dict, warn=None) -> dict:
+    """A bottom-line point that refers to an item no longer in the document (an analyst deleted
+    it) is dropped, with a note; free-text points (no ``ref``) stay."""
+    ids = {p.get("id") for a in doc.get("actors") or [] for p in a.get("positions") or [] if isinstance(p, dict)}
+    ids |= {e.get("id") for e in doc.get("chronology") or [] if isinstance(e, dict)}
+    keep = []
+    for b in doc.get("bluf") or []:
+        if isinstance(b, dict) and b.get("ref") and b["ref"] not in ids:
+            if warn:
+                warn(f"note: bottom-line point dropped: it refers to {b['ref']}, which is no longer in the briefing")
+            continue
+        keep.append(b)
+    if "bluf" in doc:
+        doc["bluf"] = keep
+    return doc

@@ -114,7 +114,6 @@ def _group_by_issue(views: list[dict], items: list[dict], issues: list[dict], la
 
 def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
     """Actors x issues, one short stance line per cell (the actor's best-sourced claim on it)."""
-    from .extract.common import compose_claim
     ids = {p.get("id") for a in doc.get("actors") or [] for p in a.get("positions") or []}
     issues = [i for i in (doc.get("issues") or []) if isinstance(i, dict) and any(c in ids for c in i.get("claims") or [])]
     issues = issues[:limit]
@@ -126,7 +125,7 @@ def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
             mine = sorted((by_id[c] for c in iss.get("claims") or [] if c in by_id),
                           key=lambda p: (-len(p.get("sources") or []), p.get("id") or ""))
             if mine:
-                line = compose_claim(mine[0]["summary"], words)
+                line = mine[0].get("short") or mine[0]["summary"]
                 cells.append({"line": line, "refs": refs(mine[0].get("sources")), "more": len(mine) - 1})
             else:
                 cells.append(None)

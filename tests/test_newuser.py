@@ -45,7 +45,7 @@ def test_scaffold_then_build_in_the_same_folder(runner, tmp_path, monkeypatch):
     res = runner.invoke(cli, ["build", "articles", "--layout", "minister", "-o", "m.pdf", "-q"])
     assert res.exit_code == 0, res.output
     reader = PdfReader(str(tmp_path / "m.pdf"))
-    assert len(reader.pages) <= 2 and contains(pdf_text(tmp_path / "m.pdf"), "Positions at a glance")
+    assert len(reader.pages) <= 2 and contains(pdf_text(tmp_path / "m.pdf"), "Positions by issue")
     # `layouts` lists it from here, and from the project folder too: the same places as build
     assert re.search(r"minister\s+project", runner.invoke(cli, ["layouts"]).output)
     assert re.search(r"minister\s+project", runner.invoke(cli, ["layouts", "-p", str(arts)]).output)
