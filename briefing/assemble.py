@@ -78,7 +78,18 @@ _STANCE_FAMILY = {"says": "say", "denies": "deny", "decides": "say", "agrees": "
                   "refuses": "refuse", "rejects": "refuse", "threatens": "warn", "warns": "warn"}
 
 
-def _merge_positions(items, known: dict[str, set[str]], actor: str) -> list[dict]:
+def report_key(article: str, quote: str, known: dict, relays: dict) -> tuple:
+    """What makes a report independent: the outlet a sentence credits, else the wire the article
+    carries (its dateline credit), else the article itself."""
+    outs = _outlets_in(quote, known.get(article))
+    if outs:
+        return ("outlet", outs[0].lower())
+    if relays.get(article):
+        return ("outlet", relays[article][0])
+    return ("article", article)
+
+
+def _merge_positions(items, known: dict[str, set[str]], actor: str, relays: dict | None = None) -> list[dict]:
     """The same actor making the same claim in several articles becomes one item; each source
     keeps its own sentence in ``support``. Claims sharing words but not the proposition stay apart."""
     merged: list[dict] = []
@@ -110,10 +121,7 @@ def _merge_positions(items, known: dict[str, set[str]], actor: str) -> list[dict
             m["id"] += "x"
         seen.add(m["id"])
         # articles relaying the same outlet's report count as one report
-        keys = set()
-        for sup in m["support"]:
-            outs = _outlets_in(sup["quote"], known.get(sup["article"]))
-            keys.add(("outlet", outs[0].lower()) if outs else ("article", sup["article"]))
+        keys = {report_key(sup["article"], sup["quote"], known, relays or {}) for sup in m["support"]}
         m["corroboration"] = {"articles": len(m["sources"]), "reports": len(keys)}
         outs, oth = credits(m["quote"], known.get(m["sources"][0]))
         m["credits"] = {"outlets": outs, "others": oth}
@@ -204,16 +212,25 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
             own = canonical_outlet(a.outlet)
             cites[a.id] = [c for c in cites[a.id] if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
     # the speaker of every claim is a source of its article ("The Israeli government has long argued")
-    from .extract.sources import classify
+    from .extract.sources import classify, sane_name
     for p in positions:
         spk = (p.speaker or "").strip()
-        if not spk or len(spk.split()) > 8 or re.match(r"(?i)^(?:he|she|they|it|we|i)\b", spk) or "," in spk:
+        if not spk or not sane_name(spk) or len(spk.split()) > 8 or re.match(r"(?i)^(?:he|she|they|it|we|i)\b", spk) or "," in spk:
             continue
         cs = cites[p.article]
         if not any(spk.lower() in c["name"].lower() or c["name"].lower() in spk.lower() for c in cs):
             cs.append({"name": spk, "kind": classify(spk), "sentences": [p.sentence]})
+    # outlets: what kind of organisation and where from (general data, never guessed)
+    from .outlets import lookup as outlet_info
+    for cs in cites.values():
+        for c in cs:
+            if c["kind"] == "outlet":
+                info = outlet_info(c["name"])
+                if info:
+                    c["type"], c["country"] = info["type"], info["country"]
+    relays = {aid: sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed")) for aid, cs in cites.items()}
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
-    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name)}
+    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name, relays)}
               for a in actors_cfg]
     chronology = build_chronology(articles, anchor)
     for e in chronology:
@@ -222,7 +239,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
         outs, oth = credits(e.get("quote") or "", known.get(e["sources"][0]))
         e["credits"] = {"outlets": outs, "others": oth}
-        e["corroboration"] = {"articles": len(e["sources"]), "reports": len(e["sources"])}
+        e["corroboration"] = {"articles": len(e["sources"]),
+                              "reports": len({report_key(s_, e.get("quote") or "", known, relays) for s_ in e["sources"]})}
     doc = {
         "schema": SCHEMA,
         "title": project.title,
@@ -237,6 +255,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
             "title": a.title,
             "title_inferred": a.title_inferred,
             "outlet": a.outlet,
+            **({"outlet_type": outlet_info(a.outlet)["type"], "outlet_country": outlet_info(a.outlet)["country"]}
+               if a.outlet and outlet_info(a.outlet) else {}),
             "published": a.published.isoformat() if a.published else None,
             **({"published_inferred": a.published_inferred} if getattr(a, "published_inferred", None) else {}),
             "url": a.url,

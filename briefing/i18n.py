@@ -67,6 +67,12 @@ LABELS_EN = {
     "issue": "Issue",
     "other_claims": "Other statements",
     "each_source": "Each source's own sentence",
+    "type_wire": "wire agency",
+    "type_state_agency": "state news agency",
+    "type_broadcaster": "broadcaster",
+    "type_newspaper": "newspaper",
+    "type_online": "online outlet",
+    "type_magazine": "magazine",
 }
 
 # messages with placeholders (str.format) or plurals, used to build sentences
@@ -86,6 +92,8 @@ MESSAGES = {
     "anomaly_future": "the sentence speaks of the future, but the date is more than a year before the as-of date ({ref}); kept as written",
     "anomaly_far": "far from every other date in the set (median year {ref}); kept as written",
     "timeline_range": "{start} – {end}",
+    "carries": "carries {wires}",
+    "sources_glance": "{articles} from {outlets} ({wire} wire, {state} state media); {anon} of items rest on anonymous sourcing only",
 }
 PLURALS = {
     "articles": ("{n} article", "{n} articles"),
@@ -93,6 +101,7 @@ PLURALS = {
     "actors": ("{n} actor", "{n} actors"),
     "positions_n": ("{n} position", "{n} positions"),
     "events": ("{n} dated event", "{n} dated events"),
+    "outlets_n": ("{n} outlet", "{n} outlets"),
 }
 
 # locales that ship a catalogue; Babel formats dates and numbers for any locale it knows

@@ -134,6 +134,29 @@ def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
     return {"issues": [i["label"] for i in issues], "rows": rows}
 
 
+def _country(code, L: Localizer) -> str:
+    if not isinstance(code, str) or len(code) != 2:
+        return ""
+    return L.locale.territories.get(code.upper(), "")
+
+
+def sources_glance(doc: dict, L: Localizer) -> str:
+    """"12 articles from 9 outlets (3 wire, 2 state media); 8 % of items rest on anonymous sourcing
+    only": what the briefing stands on, in one line."""
+    arts = doc.get("articles") or []
+    outlets = {(a.get("outlet") or "").lower(): a for a in arts if a.get("outlet")}
+    wire = sum(1 for a in outlets.values() if a.get("outlet_type") == "wire")
+    state = sum(1 for a in outlets.values() if a.get("outlet_type") == "state_agency")
+    # relayed wires count as wire sources too
+    wires_relayed = {c["name"].lower() for a in arts for c in a.get("cites") or [] if c.get("relayed")}
+    wire += len(wires_relayed - set(outlets))
+    items = [p for a in doc.get("actors") or [] for p in a.get("positions") or []]
+    anon = sum(1 for p in items if p.get("hedge") == "anonymous")
+    pct = f"{L.number(round(100 * anon / len(items)))} %" if items else "0 %"
+    return L.msg("sources_glance", articles=L.plural("articles", len(arts)),
+                 outlets=L.plural("outlets_n", len(outlets)), wire=L.number(wire), state=L.number(state), anon=pct)
+
+
 def _inferred(e: dict, L: Localizer) -> str:
     b = e.get("basis")
     if not isinstance(b, dict):
@@ -305,9 +328,14 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         groups: dict[str, list[str]] = {}
         for c in a.get("cites") or []:
             groups.setdefault(c["kind"], []).append(isolate(c["name"] + (f" ({c['role']})" if c.get("role") else ""), L.rtl))
+        kind_line = ", ".join(x for x in (lab.get("type_" + str(a.get("outlet_type")), ""),
+                                          _country(a.get("outlet_country"), L)) if x)
+        relayed = [c["name"] for c in a.get("cites") or [] if c.get("relayed")]
         sources.append({
             "n": num[a["id"]], "id": a["id"], "title": a.get("title") or a["id"],
             "outlet": a.get("outlet") or lab["unknown_outlet"], "outlet_known": bool(a.get("outlet")),
+            "outlet_kind": kind_line,
+            "carries": L.msg("carries", wires=", ".join(relayed)) if relayed else "",
             "published": L.date(a.get("published"), "day") if a.get("published") else lab["undated"],
             "cites": [{"kind": lab[k], "names": groups[k]} for k in ("outlet", "official", "anonymous", "other") if k in groups],
             "items": used[a["id"]], "items_display": L.number(used[a["id"]]), "url": a.get("url") or "",
@@ -342,6 +370,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "group_months": len(chron) > 12,
         "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
         "matrix": matrix_view,
+        "sources_glance": sources_glance(doc, L),
         "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
         "settings": {k: v for k, v in settings.items() if k != "logo"},

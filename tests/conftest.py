@@ -1,13 +1,19 @@
 """Shared fixtures: the repository's paths, a CLI runner, and helpers that read real PDFs."""
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+
+# every test run (and the processes it starts) gets a cache of its own: results never depend on
+# what an earlier run, or the developer's own builds, left in ~/.cache/briefing
+os.environ["BRIEFING_CACHE_DIR"] = tempfile.mkdtemp(prefix="briefing-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

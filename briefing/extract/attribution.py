@@ -231,6 +231,7 @@ def strip_dateline(text: str) -> str:
 
 def _clean_speaker(x: str) -> str:
     x = fold(x).strip(" ,;:.\"'")
+    x = re.sub(r"\s+(?:late |early )?on (?:\w+day|[A-Z][a-z]+ \d{1,2})$|\s+(?:yesterday|today|last \w+|this \w+)$", "", x)
     x = re.sub(r"^(?:(?:and|but|while|as|yet|still|however|meanwhile|if|when|whether|although|though|because|"
                r"since|after|before|unless|so|then|now)\s+)+", "", x, flags=re.I)
     return x.strip()
@@ -379,7 +380,8 @@ def _frames(text: str) -> tuple:
             done = True
         if not done:
             m = _TRAIL_INV.match(s)
-            if m and _plausible_speaker(_clean_speaker(m.group("spk")).split(",")[0]):
+            if m and _plausible_speaker(_clean_speaker(m.group("spk")).split(",")[0]) and \
+                    not re.search(r"\b(?:says|said|told|that)\b", m.group("spk")):
                 spk = _clean_speaker(m.group("spk"))
                 out.append((spk, m.group("cue").split()[0], _strip_quotes(m.group("content")), "trail", None, None))
                 done = True

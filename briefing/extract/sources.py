@@ -84,6 +84,9 @@ def classify(name: str) -> str:
     if _ANON.search(n):
         return "anonymous"
     first = n.split()[0].lower() if n.split() else ""
+    pn = person_name(n.split(",")[0])
+    if pn and len(pn[0].split()) >= 2 and first not in ("a", "an", "one", "two", "three", "several", "some", "many"):
+        return "official"           # "Defence Minister Han Seung-min", "Abdiqani Jama Hirsi, its foreign minister"
     if _OFFICE.search(n) and first not in ("a", "an", "one", "two", "three", "several", "some", "many", "other"):
         return "official"
     if _OFFICIALS.search(n) and (first in ("a", "an", "one", "two", "three", "four", "several", "some", "many",
@@ -111,8 +114,39 @@ def person_name(phrase: str) -> tuple[str, str | None] | None:
         return None
     if len(name) == 1 and len(toks) == 1 and not name[0][0].isupper():
         return None
-    role = " ".join(toks[: len(toks) - len(name)]).strip() or None
+    role_toks = toks[: len(toks) - len(name)]
+    # "Ambassador to Japan Richard Coleman": the role's object is not part of the name
+    while role_toks and role_toks[-1].lower() in ("to", "of", "for", "in", "at", "on", "from") and len(name) > 1:
+        role_toks = role_toks + [name.pop(0)]
+    if name[-1] in _INSTITUTION_WORDS or name[-1] in _WEEKDAY_MONTH or name[0] in _WEEKDAY_MONTH:
+        return None                  # "The Prime Minister's Office", "Egypt on Monday": not a person
+    if role_toks and role_toks[-1].lower() in ("on", "in", "at", "by", "and", "the", "of", "to", "for", "from"):
+        return None
+    role = " ".join(role_toks).strip() or None
     return " ".join(name), role
+
+
+_INSTITUTION_WORDS = set("Office Ministry Department Affairs Bureau Council Agency Studies Centre Center Service Forces "
+                         "Command Staff Government Commission Committee Assembly Parliament Court Bank Union Institute "
+                         "Organisation Organization Association Federation Party Army Navy Police Guard Embassy "
+                         "Mission Secretariat Presidency Cabinet Times Post News".split())
+_WEEKDAY_MONTH = set("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
+                     "July August September October November December".split())
+_CLAUSE_IN_NAME = re.compile(r"[\"“”]|\b(?:is|are|was|were|has|have|had|says|said|told|stood|threatens|would|will|"
+                             r"could|should|that|come|came|keep|to keep)\b|\.$|^(?:to|it|in|on|at|by|for|with|"
+                             r"discussions?|having|this|that|these|those)\b", re.I)
+
+
+def sane_name(name: str) -> bool:
+    """A cite name is a name or a description of a source, never a clause or a date."""
+    n = name.strip()
+    if not n or len(n.split()) > 12 or _CLAUSE_IN_NAME.search(n) and not re.match(r"^(?:a|an|the|two|three|several|some)\b", n, re.I):
+        return False
+    if n.split()[-1] in _WEEKDAY_MONTH or n in _WEEKDAY_MONTH:
+        return False
+    if re.search(r"\b(?:is|are|was|were|has|had|says|said|stood|threatens|would|will)\b", n):
+        return False
+    return True
 
 
 _SAY_STRICT = ("said|says|told|tells|claimed|confirmed|reported|revealed|noted|stated|announced|wrote|"
@@ -354,6 +388,10 @@ def article_cites(sentences) -> list[dict]:
         c = _cite_from(att)
         if c is not None:
             add(c, att.medium)
+            if att.frame == "dateline" and c.kind == "outlet":
+                # a wire credit ("LIMA, May 3 (Reuters) -", "(Xinhua) --"): the article carries that report
+                key = (canonical_outlet(c.name), "outlet")
+                by[key]["relayed"] = True
         if att.via and outlet_name(att.via):
             add(Cite(att.via, "outlet", att.sentence), "interview" if att.medium == "interview" else None)
     for s in sentences:
@@ -367,10 +405,10 @@ def article_cites(sentences) -> list[dict]:
     multi = [e for e in by.values() if e["kind"] == "official" and " " in e["name"]]
     for key, e in list(by.items()):
         if e["kind"] == "official" and " " not in e["name"] and not _OFFICE.search(e["name"]) and \
-                any(m["name"].split()[-1] == e["name"] for m in multi):
+                any(e["name"] in (m["name"].split()[-1], m["name"].split()[0]) for m in multi):
             del by[key]
             for m in multi:
-                if m["name"].split()[-1] == e["name"]:
+                if e["name"] in (m["name"].split()[-1], m["name"].split()[0]):
                     m["sentences"] = sorted(set(m["sentences"]) | set(e["sentences"]))
     # drop a name that is part of a longer one of the same kind ("Rubio" within "Marco Rubio")
     names = list(by.values())
@@ -383,5 +421,6 @@ def article_cites(sentences) -> list[dict]:
                     o["sentences"] = sorted(set(o["sentences"]) | set(e["sentences"]))
             continue
         keep.append(e)
+    keep = [e for e in keep if sane_name(e["name"]) and (not e.get("role") or sane_name(e["role"]))]
     keep.sort(key=lambda e: (min(e["sentences"]) if e["sentences"] else 0, e["name"]))
     return keep
