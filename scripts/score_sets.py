@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Print the extraction score lines for the seed set and the Black Sea fixture set, each with
-and without its project file's actors.
+"""Print the extraction score lines for the seed set and the fixture sets (Black Sea, Pacific,
+Horn of Africa, Korea), each with and without its project file's actors.
 
 usage: python scripts/score_sets.py [--scorer ../shared/eval/score.py]
 
@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [
     ("seeds", ROOT / "seeds", ROOT.parent / "shared" / "gold" / "seeds.yaml"),
-    ("blacksea", ROOT / "tests" / "fixtures" / "blacksea", ROOT / "tests" / "fixtures" / "blacksea.gold.yaml"),
-]
+] + [(n, ROOT / "tests" / "fixtures" / n, ROOT / "tests" / "fixtures" / f"{n}.gold.yaml")
+     for n in ("blacksea", "pacific", "horn", "korea")]
 
 
 def main() -> int:
@@ -42,7 +42,8 @@ def main() -> int:
                     shutil.copy(f, bare / f.name)
             for label, src in (("project file", folder), ("no project file", bare)):
                 out = tmp / f"{name}-{label.replace(' ', '-')}.yaml"
-                r = subprocess.run([sys.executable, "-m", "briefing", "extract", str(src), "-o", str(out), "-q"],
+                r = subprocess.run([sys.executable, "-m", "briefing", "extract", str(src), "-o", str(out), "-q",
+                                    "--no-cache"],
                                    capture_output=True, text=True)
                 if r.returncode != 0:
                     print(f"{name} ({label}): extract failed: {r.stderr.strip()}")

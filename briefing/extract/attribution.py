@@ -387,6 +387,8 @@ def _frames(text: str) -> tuple:
                 done = True
         if not done:
             m = _LEAD.match(s) or _LEAD.match(_INTRO_LEAD.sub("", s))
+            if m and re.search(r"\b(?:not|never)\b", m.group("adv") or ""):
+                m = None                      # "X has not responded": no statement
             if m and _plausible_speaker(m.group("spk")):
                 content, medium, via = _content_after_cue(m.group("rest"), m.group("cue"))
                 app = (m.group("app") or "").strip(" ,")
@@ -411,9 +413,9 @@ def _frames(text: str) -> tuple:
 
 
 # what may follow a trailing "X said": adverbials, never an object clause
-_TRAIL_REST = re.compile(r"^\s*(?:,\s*)?(?:(?:on|in|at|during|to|late|early|earlier|later|last|this|told|after|before|from|via|"
+_TRAIL_REST = re.compile(r"^\s*(?:,\s+\S.*|(?:,\s*)?(?:(?:on|in|at|during|to|late|early|earlier|later|last|this|told|after|before|from|via|"
                          r"when|while|citing|adding|noting|according|without|through|by|with|as|yesterday|today|"
-                         r"reporters|journalists|separately|also|again|in a|lawmakers|legislators|parliament|the|a|an|[A-Z][\w.&'-]*)\b.*)?$")
+                         r"reporters|journalists|separately|also|again|in a|lawmakers|legislators|parliament|the|a|an|[A-Z][\w.&'-]*)\b.*)?)$")
 # an introductory phrase is not a content: "In recent public comments, the president urged ..."
 _INTRO = re.compile(r"^(?:In|During|On|At|After|Before|Speaking|Asked|Following|Amid|With|Without|Despite|Under|"
                     r"Through|From|For|By|Since|Upon|Responding|Reacting|Writing|Addressing|In the face of)\b[^,]*$")

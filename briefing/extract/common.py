@@ -44,7 +44,7 @@ STANCE = set(SAY.split("|")) | {
     "hopes", "hoped", "fears", "feared", "worries", "worried", "view", "views", "viewed", "pointed",
     "reiterated", "reiterates", "praised", "praises", "criticized", "criticised", "criticizes",
     "speculated", "suspended", "resumed", "recalled", "imposed", "lifted", "sanctioned", "stemmed",
-    "stems", "underscore", "underscores", "reflect", "reflects", "complicates", "represents", "marks",
+    "stems", "declined", "declines", "underscore", "underscores", "reflect", "reflects", "complicates", "represents", "marks",
     "aligns", "hinges", "raises", "trace", "comes", "remains", "remain", "faces", "tells", "goes",
     "signals", "reveals", "became", "become", "walked", "drew", "drawn", "prompted", "resulted",
 }

@@ -109,7 +109,7 @@ for _w, _s in {"want": "demands", "wants": "demands", "wanted": "demands", "seek
                "presented": "says", "present": "says", "presents": "says", "summoned": "protests",
                "summons": "protests", "summon": "protests", "recalled": "protests", "recall": "protests",
                "expelled": "protests", "expels": "protests", "expel": "protests",
-               "reaffirmed": "says", "reaffirms": "says", "renewed": "says", "made": "says", "has": None,
+               "reaffirmed": "says", "reaffirms": "says", "renewed": "says", "has": None,
                "condemned": "condemns", "welcomed": "supports", "demands": "demands"}.items():
     if _s:
         _STANCE_DIRECT[_w] = _s
@@ -328,6 +328,51 @@ def _is_label(text: str) -> bool:
     return bool(t) and t[-1] not in ".!?\"”’'" and len(t.split()) <= 16
 
 
+_ITS_OFFICIAL = re.compile(r"^(?:its|their)\s+(?:[\w.-]+\s+){0,2}(?P<noun>[\w.-]+)$", re.I)
+_IN_PLACE = re.compile(r"^(?:In|From|Speaking in|Later in)\s+(?P<place>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}),\s+")
+
+
+_INSTITUTION = re.compile(r"^(?:the|its|their)?\s*(?:[A-Za-z'’.-]+\s+){0,3}?(?P<n>ministry|office|department|"
+                          r"military|army|navy|government|presidency|agency|embassy|mission|command|council|"
+                          r"spokesperson|spokesman|spokeswoman|joint chiefs of staff|jcs|joint staff|cabinet|"
+                          r"palace|administration|coast guard|police|authorities|foreign ministry|defence ministry|"
+                          r"defense ministry)$", re.I)
+
+
+def _institution(speaker: str) -> str | None:
+    m = _INSTITUTION.match(speaker.strip())
+    if not m:
+        return None
+    words = speaker.lower().split()
+    # the kind of institution: "defence ministry", "presidential office", "ministry"
+    return " ".join(w for w in words[-2:] if w not in ("the", "its", "their") and not w.endswith(("'s", "’s")))
+
+
+def _state_agency_actor(speaker: str, res: "Resolver") -> list[str]:
+    from ..outlets import lookup
+    from .sources import outlet_name
+    info = lookup(outlet_name(speaker) or speaker)
+    if not info or info.get("type") != "state_agency" or not info.get("country"):
+        return []
+    from babel import Locale
+    name = Locale("en").territories.get(info["country"], "")
+    return res.actors(name)[:1] if name else []
+
+
+def _context_actor(speaker: str, sentence: str, res: "Resolver", prev: list[str]) -> list[str]:
+    """A speaker the phrase alone does not place: "its foreign ministry" (the actor just named),
+    "In Tokyo, Chief Cabinet Secretary X said" (the place the dateline-like opener gives)."""
+    m = _ITS_OFFICIAL.match(speaker.strip())
+    if m and m.group("noun").lower() in OFFICIAL_NOUNS and len(prev) == 1:
+        return list(prev)
+    m = _IN_PLACE.match(sentence)
+    if m and any(w.lower() in OFFICIAL_NOUNS or w[:1].isupper() for w in speaker.split()):
+        got = res.actors(m.group("place"))
+        if len(got) == 1:
+            return got
+    return []
+
+
 def _direct(clause: str, res: Resolver, prev: list[str]) -> tuple[list[str], str | None, bool]:
     """(actors, stance, pronoun subject) of a clause with no attribution frame."""
     subj, rest = subject_zone(clause)
@@ -354,6 +399,7 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
     out: list[Position] = []
     prev: list[str] = []
     prev_speaker: str | None = None
+    institutions: dict[str, str] = {}       # "ministry" -> the actor whose ministry spoke last
     for sent in article.sentences:
         text = sent.text
         if _is_label(text):
@@ -365,6 +411,15 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
             order = {"lead": 0, "trail": 1, "continuation": 2, "according": 3, "by": 4}
             a = sorted(speech, key=lambda x: (order[x.frame], x.kind == "anonymous"))[0]
             spk_actors = res.actors(a.speaker) if not COMMENTARY_SPEAKER.search(a.speaker) else []
+            if not spk_actors and a.role and not COMMENTARY_SPEAKER.search(a.role):
+                spk_actors = res.actors(a.role)          # "Laura Kessler (U.S. Ambassador)", "she said"
+            inst = _institution(a.speaker)
+            if not spk_actors and inst and inst in institutions:
+                spk_actors = [institutions[inst]]        # "the ministry said", after "Japan's foreign ministry"
+            if not spk_actors and not COMMENTARY_SPEAKER.search(a.speaker):
+                spk_actors = _context_actor(a.speaker, text, res, prev)
+            if inst and len(spk_actors) == 1:
+                institutions[inst] = spk_actors[0]
             citing = any(x.frame == "citing" for x in by_sent.get(sent.index, []))
             reporter = citing or a.kind in ("outlet", "anonymous") or a.frame in ("according", "by") or \
                 bool(re.search(r"\b(?:media|reports?|television|TV|agency|newspaper)\b", a.speaker, re.I))
@@ -376,6 +431,9 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                     found = [(x, a, st, content) for x in actors]
                 elif spk_actors and a.kind != "anonymous" and a.kind != "outlet":
                     found = [(x, a, a.stance, a.content) for x in spk_actors]
+                elif a.kind == "outlet" and _state_agency_actor(a.speaker, res):
+                    # a state news agency speaks for its state ("KCNA said the test succeeded")
+                    found = [(x, a, a.stance, a.content) for x in _state_agency_actor(a.speaker, res)]
                 elif spk_actors and a.kind == "anonymous" and not _ANON_PLURAL.search(a.speaker):
                     # "Ruritania's foreign minister said": an unnamed but identified official
                     found = [(x, a, a.stance, a.content) for x in spk_actors]
