@@ -108,7 +108,7 @@ _MEDIUMS = [
     (re.compile(r"\bon Telegram\b", re.I), "post on Telegram"),
     (re.compile(r"\bon Facebook\b", re.I), "post on Facebook"),
     (re.compile(r"\bon Instagram\b", re.I), "post on Instagram"),
-    (re.compile(r"\b(?:in a |a )?(?:televised |TV )?(?:speech|address)\b", re.I), "speech"),
+    (re.compile(r"\b(?:in|during) (?:a|an|his|her|its|their) (?:televised |TV |televised national |national )?(?:speech|address)\b", re.I), "speech"),
     (re.compile(r"\btold (?:reporters|journalists)\b", re.I), "remarks to reporters"),
     (re.compile(r"\bin a letter\b|\bletter\b", re.I), "letter"),
 ]
@@ -203,7 +203,7 @@ DATELINE = re.compile(
 _TRAIL_CREDIT = re.compile(r"\s*(?:\((?P<w1>[A-Z][\w .&'-]{1,30})\)|[-–—]{1,2}\s*(?P<w2>[A-Z][\w&'-]{1,20}))\s*$")
 
 _PRONOUN_SPK = {"he", "she", "they", "it", "we", "i"}
-_ANAPHORIC = re.compile(r"^(?:the|this|that) (?:(?:[\w-]+) ){0,2}(?:official|minister|ministry|spokes(?:man|woman|person)|"
+_ANAPHORIC = re.compile(r"^(?:the|this|that) (?:(?:[a-z][\w-]*) ){0,2}(?:official|minister|ministry|spokes(?:man|woman|person)|"
                         r"president|premier|prime minister|diplomat|envoy|ambassador|chancellor|secretary|agency|"
                         r"commander|chief|leader|statement|senator|general|admiral|mediator|negotiator)$", re.I)
 

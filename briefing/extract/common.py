@@ -44,7 +44,9 @@ STANCE = set(SAY.split("|")) | {
     "hopes", "hoped", "fears", "feared", "worries", "worried", "view", "views", "viewed", "pointed",
     "reiterated", "reiterates", "praised", "praises", "criticized", "criticised", "criticizes",
     "speculated", "suspended", "resumed", "recalled", "imposed", "lifted", "sanctioned", "stemmed",
-    "stems", "declined", "declines", "underscore", "underscores", "reflect", "reflects", "complicates", "represents", "marks",
+    "stems", "declined", "declines", "began", "begun", "begins", "held", "holds", "went", "came", "took", "takes",
+    "gave", "gives", "sent", "sends", "left", "kept", "led", "leads", "ran", "brought", "rose", "fell", "won", "lost",
+    "broke", "spoke", "shot", "seized", "detained", "arrested", "fired", "killed", "released", "freed", "signed", "underscore", "underscores", "reflect", "reflects", "complicates", "represents", "marks",
     "aligns", "hinges", "raises", "trace", "comes", "remains", "remain", "faces", "tells", "goes",
     "signals", "reveals", "became", "become", "walked", "drew", "drawn", "prompted", "resulted",
 }

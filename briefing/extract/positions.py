@@ -141,6 +141,14 @@ def _first_verb(rest: str) -> tuple[str | None, int]:
             continue
         if w in ("made", "make", "makes") and i + 1 < len(toks) and re.match(r"(?:it )?clear", " ".join(toks[i + 1:i + 3]).lower()):
             return "says", i
+        if w in ("not", "never") and i + 1 < len(toks) and \
+                re.sub(r"\W", "", toks[i + 1].lower()) in ("respond", "responded", "comment", "commented", "say", "said",
+                                                           "react", "reacted", "reply", "replied", "confirm", "confirmed"):
+            return None, -1           # "did not respond", "would not comment": no stance
+        if w == "yet" and i + 1 < len(toks) and toks[i + 1].lower() == "to":
+            return None, -1           # "has yet to comment"
+        if w == "immediately" and i > 0:
+            continue
         if w in ("has", "have", "had") and i + 2 < len(toks) and toks[i + 1].lower() in ("not", "yet", "never") and \
                 re.sub(r"\W", "", toks[i + 2].lower()) in ("yet", "responded", "commented", "said", "reacted", "replied"):
             return None, -1           # "has not yet responded": no stance
@@ -431,7 +439,8 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
                     found = [(x, a, st, content) for x in actors]
                 elif spk_actors and a.kind != "anonymous" and a.kind != "outlet":
                     found = [(x, a, a.stance, a.content) for x in spk_actors]
-                elif a.kind == "outlet" and _state_agency_actor(a.speaker, res):
+                elif a.kind == "outlet" and re.search(r"[\"“”]", a.content) and not actors and \
+                        _state_agency_actor(a.speaker, res):
                     # a state news agency speaks for its state ("KCNA said the test succeeded")
                     found = [(x, a, a.stance, a.content) for x in _state_agency_actor(a.speaker, res)]
                 elif spk_actors and a.kind == "anonymous" and not _ANON_PLURAL.search(a.speaker):
