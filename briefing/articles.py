@@ -55,6 +55,7 @@ class Article:
     cites: list | None = None       # attributions, filled by the pipeline (cached)
     mentions: list | None = None    # (sentence index, date Mention), filled by the pipeline (cached)
     sentence_cites: dict | None = None   # sentence index -> its attributions (cached)
+    attributions: list | None = None     # who said what, per sentence (attribution.analyse), cached
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:

@@ -27,7 +27,7 @@ from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
 
-STAGE_VERSION = {"analysis": "6", "positions": "5"}
+STAGE_VERSION = {"analysis": "7", "positions": "6"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 
 
@@ -99,6 +99,8 @@ def _analyse(path: str):
         art = load_article(Path(path))
     except SkippedSource as e:
         return path, None, e.message
+    from .extract.attribution import analyse
+    art.attributions = analyse(art.sentences)     # read once, by the source notes and the claims
     art.cites = article_cites(art.sentences)
     art.sentence_cites = sentence_cites(art.sentences)
     art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]

@@ -208,6 +208,12 @@ _ANAPHORIC = re.compile(r"^(?:the|this|that) (?:(?:[a-z][\w-]*) ){0,2}(?:officia
                         r"commander|chief|leader|statement|senator|general|admiral|mediator|negotiator)$", re.I)
 
 
+# cheap tests a sentence must pass before the expensive patterns run
+_PRE_FAMILIAR = re.compile(r"familiar with|close to|briefed on|knowledge of", re.I)
+_PRE_DECLINED = re.compile(r"declined|refused|did not respond|did not immediately|could not be reached")
+_PRE_DIRECTED = re.compile(r"(?:directed|referred) (?:inquiries|questions|requests|reporters)")
+
+
 def dateline(text: str) -> tuple[str, str | None, str | None] | None:
     """(the dateline as written, its place, its wire credit) at the start of a sentence."""
     m = DATELINE.match(fold(text))
@@ -404,11 +410,13 @@ def _frames(text: str) -> tuple:
             from .sources import outlet_name
             if outlet_name(m.group("spk")):
                 out.append((m.group("spk"), cue, "", "told", "interview" if cue != "told" else None, None))
-    for m in _FAMILIAR.finditer(s):
-        out.append((m.group("spk"), "familiar", "", "anonymous", None, None))
-    for rx, cue in ((_DECLINED, "declined to comment"), (_DIRECTED, "directed inquiries")):
-        for m in rx.finditer(s):
-            out.append((m.group("spk"), cue, "", "no comment", None, None))
+    if _PRE_FAMILIAR.search(s):
+        for m in _FAMILIAR.finditer(s):
+            out.append((m.group("spk"), "familiar", "", "anonymous", None, None))
+    for pre, rx, cue in ((_PRE_DECLINED, _DECLINED, "declined to comment"), (_PRE_DIRECTED, _DIRECTED, "directed inquiries")):
+        if pre.search(s):
+            for m in rx.finditer(s):
+                out.append((m.group("spk"), cue, "", "no comment", None, None))
     return tuple(out)
 
 
@@ -552,15 +560,20 @@ def _analyse(sents: tuple) -> tuple:
     return tuple(_open_quotes(sents, out))
 
 
+_STRAIGHT_Q = re.compile(r'"')
+
+
 def _quote_delta(t: str) -> int:
     """+1 when a sentence leaves a quotation open, -1 when it closes one opened before, else 0.
     A straight quote after a space or at the start opens; after a word or punctuation it closes."""
-    opens = closes = 0
-    for i, ch in enumerate(t):
-        if ch == "“" or (ch == '"' and (i == 0 or t[i - 1] in " ([—–-")):
-            opens += 1
-        elif ch in "”\"":
-            closes += 1
+    opens, closes = t.count("“"), t.count("”")
+    if '"' in t:
+        for m in _STRAIGHT_Q.finditer(t):
+            i = m.start()
+            if i == 0 or t[i - 1] in " ([—–-":
+                opens += 1
+            else:
+                closes += 1
     return 1 if opens > closes else -1 if closes > opens else 0
 
 

@@ -400,7 +400,7 @@ def _direct(clause: str, res: Resolver, prev: list[str]) -> tuple[list[str], str
 
 def positions_in(article, matcher: ActorMatcher) -> list[Position]:
     res = Resolver(matcher)
-    atts = analyse(article.sentences)
+    atts = getattr(article, "attributions", None) or analyse(article.sentences)
     by_sent: dict[int, list[Attribution]] = {}
     for a in atts:
         by_sent.setdefault(a.sentence, []).append(a)

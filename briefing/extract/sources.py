@@ -316,11 +316,17 @@ _NOT_OUTLET_NAME = re.compile(r"^(?:The|A|An|In|On|At|By|For|From|With|And|But|S
                               r"According|Citing|Reuters said)$")
 
 
+_PRE_DESC = re.compile(r"agency|broadcaster|television|\bTV\b|radio|newspaper|daily|weekly|tabloid|outlet|channel|"
+                       r"network|news service|wire service|news site|website", re.I)
+
+
 def outlets_named(text: str) -> list[tuple[str, str]]:
     """Outlets a sentence names as such: (as written, canonical). Known outlets by name, and
     unknown ones when a descriptor says what they are ("state news agency X", "X news agency")."""
     t = fold(text)
     out = []
+    if not _PRE_DESC.search(t):
+        return out
     for rx in _OUTLET_FRAMES:
         for m in rx.finditer(t):
             n = re.sub(r"^(?:the|The)\s+", "", m.group("n")).strip(" .,'’")
