@@ -65,6 +65,9 @@ LABELS_EN = {
     "source_text": "Source text",
     "none": "None",
     "own_reporting": "the article's own reporting",
+    "ahead": "Ahead",
+    "key_events": "Key events",
+    "scheduled": "scheduled",
 }
 
 # messages with placeholders (str.format) or plurals, used to build sentences
