@@ -145,17 +145,14 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
 def _one_line(text: str, words: int = 16) -> str:
     """A short, complete clause for a one-line list: subordinate clauses dropped whole, never
     cut mid-clause with "…"."""
-    from .extract.common import _CLAUSE_BREAKS, compose_claim, strip_trailing_attribution, subject_zone
-    t = strip_trailing_attribution(compose_claim(text or "", words).rstrip(". ")).strip()
-    if len(t.split()) > words:
-        # no boundary within the limit: the shortest complete head at a clause boundary
-        for m in _CLAUSE_BREAKS.finditer(t):
-            head = t[:m.start()].rstrip(",;: ")
-            if len(head.split()) >= 5 and subject_zone(head)[1] and head.count('"') % 2 == 0 \
-                    and head.count("“") == head.count("”"):
-                t = head
-                break
+    from .extract.chronology import shorter_clause
+    from .extract.common import strip_trailing_attribution
+    t = shorter_clause(strip_trailing_attribution((text or "").strip().rstrip(".")), words).strip()
     t = t.rstrip(",;: ")
+    hedge = re.search(r"\b(?:reportedly|allegedly|apparently|purportedly|said to|believed to|reported to)\b", text or "", re.I)
+    if hedge and not re.search(r"\b(?:reportedly|allegedly|apparently|purportedly|said to|believed to|reported to)\b", t, re.I):
+        word = hedge.group(0).lower()
+        t = f"{t.rstrip('.')} ({word if word.endswith('ly') else 'reportedly'})"
     return t if t[-1:] in ".!?\"'”’)" else t + "."
 
 

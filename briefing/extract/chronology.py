@@ -256,6 +256,26 @@ def _event_clause(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def shorter_clause(text: str, limit: int = 25) -> str:
+    """``compose_claim``, and when it finds no finite verb it knows and the clause still runs
+    over the limit: the longest head within the limit (else the shortest) ending at a clause
+    boundary (", with ...", ", which ...", "; ..."), never cut mid-clause."""
+    from .common import _CLAUSE_BREAKS
+    t = compose_claim(text, limit)
+    if len(t.split()) <= limit:
+        return t
+    best = first = None
+    for m in _CLAUSE_BREAKS.finditer(t):
+        head = t[:m.start()].rstrip(",;: ")
+        n = len(head.split())
+        if n < 6 or head.count('"') % 2 or head.count("“") != head.count("”") or head.count("(") != head.count(")"):
+            continue
+        first = first or head
+        if n <= limit:
+            best = head
+    return (best or first or t).rstrip(",;: ")
+
+
 @lru_cache(maxsize=65536)
 def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
     """The clause that carries the date, attribution trimmed, about 25 words at most, never cut
@@ -287,7 +307,7 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     text = strip_dateline(clean_sentence(text) or text)
     # a shorter clause when the sentence runs on: a subordinate clause dropped whole, never cut
     # mid-clause; hedges ("reportedly") stay
-    text = compose_claim(text, max_words)
+    text = shorter_clause(text, max_words)
     hedge = re.search(r"\b(?:reportedly|allegedly|apparently|purportedly|(?:is|are|was|were) said to|"
                       r"(?:is|are|was|were) believed to|(?:is|are|was|were) reported to)\b", sentence, re.I)
     if hedge and not re.search(re.escape(hedge.group(0)), text, re.I):
