@@ -234,7 +234,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         "organisation": project.organisation,
         "marking": project.marking,
         "generator": f"briefing {__version__}",
-        "bluf": _bluf(actors, chronology, anchor),
+        "bluf": _bluf(actors, [e for e in chronology if "scheduled" not in e["flags"]], anchor),
         "articles": [{
             "id": a.id,
             "title": a.title,

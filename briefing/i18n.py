@@ -67,7 +67,6 @@ LABELS_EN = {
     "own_reporting": "the article's own reporting",
     "ahead": "Ahead",
     "key_events": "Key events",
-    "scheduled": "scheduled",
 }
 
 # messages with placeholders (str.format) or plurals, used to build sentences

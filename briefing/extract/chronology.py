@@ -219,6 +219,8 @@ def not_an_event(text: str, men: Mention, txs) -> str | None:
 # The event clause
 # ---------------------------------------------------------------------------------------------
 
+_TRAIL_SAID = re.compile(r",\s+((?:[\w'’.-]+\s+){1,8}?(?:said|says|announced|added|reported|confirmed|stated|told\s+[\w\s]{2,30}?)\s+"
+                         r"[^,\"“”]{0,40})$")
 _SUB_CONJ = re.compile(r"(?i)^(?:when|after|as|before|once|while|since|until|because|following)\s+")
 _LATER_CLAUSE = re.compile(r",\s+(?P<conj>after|when|as|before|once|because|following|which|who)\s+")
 _INTERJECTION = re.compile(r",\s+(?:when|as|where|while)\s[^,]{3,80},\s+(?=that\b)")
@@ -247,8 +249,12 @@ def _event_clause(text: str, start: int, end: int) -> str | None:
             head = text[:m.start()]
             head = head[head.rfind(", ") + 2:] if ", " in head else head
             if len(head.split()) > 8 or not re.match(r"[A-Z]", head):
-                return None
-            clause = f"{head} {clause}"
+                # the antecedent is the noun phrase just before: "... delegations to the meetings, which ..."
+                np_ = re.search(r"\b(?:the|a|an|its|their|his|her|this|these)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+$", head)
+                if not np_:
+                    return None
+                head = np_.group(0)
+            clause = f"{head[:1].upper()}{head[1:]} {clause}"
         elif not subject_zone(clause)[1]:
             return None
         if len(clause.split()) >= 4:
@@ -288,6 +294,16 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     weak_lead = re.search(r"\b(?:traces?|dates?|goes|went|go|traced|dated) back to\s*$|\b(?:began|started|begins|starts)\s+(?:on|in)?\s*$|^\W*(?:on|in)?\s*$",
                           sentence[:start], re.I)
     sub = _event_clause(sentence, start, end)
+    attr = _TRAIL_SAID.search(sentence.rstrip(" ."))
+    if attr and start >= attr.start(1) and not sub:
+        # the date is the saying's ("..., the ministry said on Wednesday"): the event is the statement
+        main = sentence[:attr.start()].strip()
+        if main and main[0] not in "\"“'‘":
+            first = main.split()[0]
+            if first in ("The", "A", "An", "It", "They", "He", "She", "We", "This", "That", "Its", "Their"):
+                main = main[:1].lower() + main[1:]
+            said = attr.group(1).strip()
+            sub = f"{said[:1].upper()}{said[1:]} that {main}"
     if m and weak_lead:
         text = after[m.end():]
     elif sub:
@@ -524,7 +540,9 @@ def rejudge(doc: dict) -> dict:
 # Mentions -> events -> merged entries
 # ---------------------------------------------------------------------------------------------
 
-_TX_PREFILTER = re.compile(r"(?i)\b(?:for|past|last|over|within|every|each|hours?|days?|weeks?|months?|years?|decades?|daily|weekly|monthly|annual)\b")
+# a duration or a set can only hold a date mention right after one of these words ("every
+# Tuesday", "for the past year", "over the last week"): only then is the sentence typed
+_TX_PREFILTER = re.compile(r"(?i)\b(?:for|past|over|within|every|each|throughout|lasting|long|in the last|in the next)\s+(?:\S+\s+){0,3}$")
 
 
 def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
@@ -541,8 +559,9 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
             s = by_index[idx]
             text = s.text
             off = boilerplate_end(text)
-            # TIMEX3 types only where a duration or a set could be (cheap prefilter)
-            txs = timexes(text, art.published or as_of or dt.date(2000, 1, 1)) if _TX_PREFILTER.search(text) else []
+            # TIMEX3 types only where a duration or a set could hold a mention (cheap prefilter)
+            txs = timexes(text, art.published or as_of or dt.date(2000, 1, 1)) \
+                if any(_TX_PREFILTER.search(text[max(0, m.start - 40):m.start]) for m in mens) else []
             # "on Thursday and Friday last week": the weekdays are last week's; "last week" is no event of its own
             week_mod = set()
             for j, men in enumerate(mens):
