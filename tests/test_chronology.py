@@ -107,6 +107,8 @@ def test_a_headline_run_into_a_dateline_is_not_printed():
     ("The mandate of the mission expires on December 31.", "2024-09-05", dt.date(2024, 9, 20), [], [("December 31", "2024-12-31")]),
     ("South Korea and the United States will hold combined air drills next week.", "2025-02-07", dt.date(2025, 2, 8),
      [], [("next week", "2025-02-10")]),
+    ("Delaney will hold talks in Seoul on Wednesday and in Tokyo on Friday.", "2025-02-16", dt.date(2025, 2, 17),
+     [], [("on Wednesday", "2025-02-19"), ("on Friday", "2025-02-21")]),
     # the other way: what happened stays in the chronology
     ("Talks resumed in Geneva on Thursday.", "2025-02-17", dt.date(2025, 2, 18), [("on Thursday", "2025-02-13")], []),
     ("The minister announced it on January 13.", "2025-01-20", dt.date(2025, 1, 21), [("January 13", "2025-01-13")], []),
@@ -117,6 +119,13 @@ def test_scheduled_events_go_ahead(tmp_path, body, published, as_of, past, comin
     assert _dated(ahead) == coming
     for e in ahead:
         assert e["id"].startswith("e-") and e["support"] and e["event"]
+
+
+def test_two_dates_in_one_sentence_are_two_clauses(tmp_path):
+    _, ahead = _events(tmp_path, "Delaney will hold talks in Seoul on Wednesday and in Tokyo on Friday.",
+                       published="2025-02-16", as_of=dt.date(2025, 2, 17))
+    assert ahead[0]["event"] == "Delaney will hold talks in Seoul on Wednesday."
+    assert ahead[0]["event"] != ahead[1]["event"]
 
 
 def test_scheduled_events_whose_date_has_passed_stay_flagged(tmp_path):
@@ -250,3 +259,15 @@ def test_executive_key_events_are_whole_lines_and_ahead_three_at_most(tmp_path):
     assert len(view["ahead"]) <= 3
     analyst = present(doc, find_layout("analyst"), "en")
     assert analyst["key_events"] == [] and len(analyst["ahead"]) == len(doc["ahead"])
+
+
+@pytest.mark.parametrize("body, expected", [
+    # an article dated only by its lede's full date: later weekdays fall on or after it
+    ("North Korea fired three missiles on Tuesday, 4 February 2025.\n\nThe military said on Thursday that the "
+     "flight appeared short.", [("Tuesday, 4 February 2025", "2025-02-04"), ("on Thursday", "2025-02-06")]),
+])
+def test_weekdays_after_a_lede_date(tmp_path, body, expected):
+    art = _article(tmp_path, body, published=None)
+    assert "full date" in art.published_inferred
+    chron, _ = build_events([art], dt.date(2025, 2, 18))
+    assert _dated(chron) == expected

@@ -423,7 +423,11 @@ def infer_anchor(articles) -> dt.date | None:
 # Resolution and anomalies
 # ---------------------------------------------------------------------------------------------
 
-def _resolve(men: Mention, text: str, published, as_of, sched: bool, last_week: bool) -> Resolved:
+def _resolve(men: Mention, text: str, published, as_of, sched: bool, last_week: bool, lede: bool = False) -> Resolved:
+    """``resolve``, with the direction of the clause (scheduled or not) and two readings of
+    weekdays: "Thursday ... last week" is last week's, and a weekday in an article dated only by
+    the full date of its lede falls on or after that date (the lede tells the first event; the
+    article was written later)."""
     r = resolve(men, text, published, as_of)
     if r.date is None:
         return r
@@ -443,7 +447,7 @@ def _resolve(men: Mention, text: str, published, as_of, sched: bool, last_week: 
         p = published
         if last_week:
             d = p - dt.timedelta(days=p.weekday() + 7) + dt.timedelta(days=men.weekday)
-        elif sched:
+        elif sched or lede:
             d = p + dt.timedelta(days=(men.weekday - p.weekday()) % 7)
         else:
             d = p - dt.timedelta(days=(p.weekday() - men.weekday) % 7)
@@ -552,6 +556,7 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
     for art in articles:
         by_index = {s.index: s for s in art.sentences}
         found = _found(art)
+        lede = "full date" in (getattr(art, "published_inferred", None) or "")
         per_sentence: dict[int, list] = {}
         for idx, men in found:
             per_sentence.setdefault(idx, []).append(men)
@@ -584,7 +589,7 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
                 if not_an_event(text, men, txs):
                     continue
                 sched = scheduled(text, men)
-                r = _resolve(men, text, art.published, as_of, sched, id(men) in week_mod)
+                r = _resolve(men, text, art.published, as_of, sched, id(men) in week_mod, lede)
                 if men.weekday is not None and men.kind == "relative" and r.date:
                     # "on Thursday and Friday": the second day follows the first
                     if prev_day and re.fullmatch(r"\s*(?:and|to|through|until|-|–)\s*(?:on\s+)?", text[prev_day[0].end:men.start]):
@@ -592,6 +597,12 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
                         r = Resolved(d.isoformat(), "day", True, r.inferred, r.basis)
                     prev_day = (men, dt.date.fromisoformat(r.date))
                 summary = event_summary(text, men.start, men.end)
+                nxt = next((m for m in mens if m.start > men.end), None)
+                if nxt is not None and re.fullmatch(r"\s+and\s+(?!on\s*$)(?:[\w'’-]+\s+){1,6}", text[men.end:nxt.start]) \
+                        and not re.search(r"\b(?:between|from)\b[^,;]*$", text[:men.start]):
+                    # "talks in Seoul on Wednesday and in Tokyo on Friday": each date its own part
+                    part = text[:men.end].strip()
+                    summary = event_summary(part, men.start, men.end)
                 out.append({
                     "date": r.date,
                     "precision": r.precision,
