@@ -100,7 +100,7 @@ def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, s
 
 
 def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, project_base: Path | None = None,
-           fmt: str = "pdf", standards: list[str] | None = None, warn=None) -> dict:
+           fmt: str = "pdf", standards: list[str] | None = None, warn=None, edited: bool = False) -> dict:
     """Render a briefing/1 document to ``out`` (atomically): a PDF, or PNG/SVG pages.
 
     ``locale``: None takes the layout's default (else English). ``standards``: PDF standards
@@ -112,6 +112,9 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
     from .render import render_to_file          # Typst and Babel: only when something is rendered
     from .model import reconcile_bluf
     reconcile_bluf(doc, warn)
+    if edited:
+        from .extract.chronology import rejudge
+        doc = rejudge(doc)                    # anomaly flags judged again on the (edited) file
     lay = find_layout(layout, project_base)
     loc = locale or lay.settings.get("locale") or "en"
     return render_to_file(doc, lay, Path(out), loc, fmt, standards)

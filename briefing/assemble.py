@@ -12,7 +12,7 @@ import re
 from . import __version__
 from .config import Actor, Project
 from .extract.common import strength
-from .extract.chronology import NearDuplicates, build_chronology, content_words, infer_anchor
+from .extract.chronology import NearDuplicates, build_events, content_words, infer_anchor, redate_from_datelines
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
 from .extract.common import compose_claim
@@ -167,6 +167,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     ``positions_fn(articles, actors)``: how per-article positions are computed (the pipeline
     passes a cached, parallel one); by default one article after the other."""
     log = log or (lambda msg: None)
+    redate_from_datelines(articles, as_of or project.as_of)      # year-less datelines: year from the set
     anchor, anchor_source = as_of or project.as_of, "as_of"
     if anchor is None and not any(a.published for a in articles):
         anchor = infer_anchor(articles)
@@ -232,10 +233,10 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
     actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name, relays)}
               for a in actors_cfg]
-    chronology = build_chronology(articles, anchor)
+    chronology, ahead = build_events(articles, anchor, actors_cfg)
     for e in chronology:
         e["id"] = item_id("e", str(e.get("date")), " ".join(sorted(content_words(e.get("quote") or e["summary"]))))
-        e["support"] = [{"article": e["sources"][0], "quote": e.get("quote") or e["summary"]}]
+        e.setdefault("support", [{"article": e["sources"][0], "quote": e.get("quote") or e["summary"]}])
         e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
         outs, oth = credits(e.get("quote") or "", known.get(e["sources"][0]))
         e["credits"] = {"outlets": outs, "others": oth}
@@ -249,7 +250,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         "organisation": project.organisation,
         "marking": project.marking,
         "generator": f"briefing {__version__}",
-        "bluf": _bluf(actors, chronology, anchor),
+        "bluf": _bluf(actors, [e for e in chronology if "scheduled" not in e["flags"]], anchor),
         "articles": [{
             "id": a.id,
             "title": a.title,
@@ -267,4 +268,9 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         "issues": discover_issues(actors),
         "chronology": chronology,
     }
+    doc["ahead"] = ahead
+    # the one-line form of each event for the key-events and ahead lists (a complete clause)
+    from .extract.chronology import one_line
+    for e in [*doc["chronology"], *ahead]:
+        e["line"] = one_line(e.get("event") or e.get("summary", ""))
     return doc

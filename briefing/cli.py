@@ -303,7 +303,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     doc = load_briefing(src)
     out = Path(output) if output else src.with_suffix("." + fmt)
     fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
-                    standards=_standards(standards), warn=lambda m: click.echo(m, err=True))
+                    standards=_standards(standards), warn=lambda m: click.echo(m, err=True), edited=True)
     if quiet:
         return
     for w in fig["warnings"]:

@@ -73,6 +73,8 @@ LABELS_EN = {
     "type_newspaper": "newspaper",
     "type_online": "online outlet",
     "type_magazine": "magazine",
+    "ahead": "Ahead",
+    "key_events": "Key events",
 }
 
 # messages with placeholders (str.format) or plurals, used to build sentences

@@ -120,7 +120,7 @@ def normalize(doc: dict) -> dict:
             a["published"] = _date_str(a["published"])
         if isinstance(a, dict) and "id" in a and isinstance(a["id"], (int, float)):
             a["id"] = str(a["id"])
-    for e in doc.get("chronology") or []:
+    for e in (doc.get("chronology") or []) + (doc.get("ahead") or [] if isinstance(doc.get("ahead"), list) else []):
         if isinstance(e, dict):
             for k in ("date", "until"):
                 if k in e:
@@ -230,19 +230,13 @@ def validate(doc: dict) -> list[str]:
                         if not isinstance(su, dict) or su.get("article") not in ids or \
                                 not isinstance(su.get("quote"), str) or not su.get("quote").strip():
                             p.append(f"{wj}.support[{k2}]: expected {{article: a known article id, quote: its sentence}}")
-    chron = doc.get("chronology")
-    if not isinstance(chron, list):
-        p.append("chronology: expected a list")
-        chron = []
-    for i, e in enumerate(chron):
-        w = f"chronology[{i}]"
-        if not isinstance(e, dict):
-            p.append(f"{w}: expected a mapping")
-            continue
+    def check_event(w, e, dated_required=False):
         prec = e.get("precision")
         if prec not in PRECISIONS:
             p.append(f"{w}.precision: expected one of day, month, year, got {prec!r}")
         d = e.get("date")
+        if d is None and dated_required:
+            p.append(f"{w}.date: expected a date")
         if d is not None:
             if prec in PRECISIONS and not _is_date(d, _DATE_RX[prec]):
                 p.append(f"{w}.date: not a date for precision {prec} "
@@ -256,7 +250,23 @@ def validate(doc: dict) -> list[str]:
         for k in ("span", "summary"):
             if not isinstance(e.get(k), str) or not e.get(k).strip():
                 p.append(f"{w}.{k}: expected a non-empty string")
+        if "event" in e and (not isinstance(e.get("event"), str) or not e["event"].strip()):
+            p.append(f"{w}.event: expected a non-empty string")
+        if "id" in e and (not isinstance(e.get("id"), str) or not e["id"]):
+            p.append(f"{w}.id: expected a non-empty string")
+        if "actors" in e and not _str_list(e.get("actors")):
+            p.append(f"{w}.actors: expected a list of actor names")
         check_sources(w, e.get("sources"))
+        if "support" in e:
+            sup = e.get("support")
+            if not isinstance(sup, list):
+                p.append(f"{w}.support: expected a list of {{article, quote}}")
+            else:
+                for j, x in enumerate(sup):
+                    if not isinstance(x, dict) or not isinstance(x.get("quote"), str) or not isinstance(x.get("article"), str):
+                        p.append(f"{w}.support[{j}]: expected {{article, quote}} with strings")
+                    elif x["article"] not in ids:
+                        p.append(f"{w}.support[{j}].article: unknown article id {x['article']!r}")
         if not _str_list(e.get("flags", [])):
             p.append(f"{w}.flags: expected a list of strings")
     issues = doc.get("issues", [])
@@ -269,6 +279,28 @@ def validate(doc: dict) -> list[str]:
             continue
         if not _str_list(iss.get("claims", [])):
             p.append(f"issues[{i}].claims: expected a list of position ids")
+
+    chron = doc.get("chronology")
+    if not isinstance(chron, list):
+        p.append("chronology: expected a list")
+        chron = []
+    for i, e in enumerate(chron):
+        w = f"chronology[{i}]"
+        if not isinstance(e, dict):
+            p.append(f"{w}: expected a mapping")
+            continue
+        check_event(w, e)
+    # scheduled events still to come (optional: older files have none)
+    ahead = doc.get("ahead", [])
+    if not isinstance(ahead, list):
+        p.append("ahead: expected a list")
+        ahead = []
+    for i, e in enumerate(ahead):
+        w = f"ahead[{i}]"
+        if not isinstance(e, dict):
+            p.append(f"{w}: expected a mapping")
+            continue
+        check_event(w, e, dated_required=True)
     bluf = doc.get("bluf", [])
     if not isinstance(bluf, list):
         p.append("bluf: expected a list")

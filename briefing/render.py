@@ -232,6 +232,55 @@ def _timeline(chron: list[dict], L: Localizer, limit: int) -> dict:
                            end=L.date(evs[-1]["date"], evs[-1]["precision"]))}
 
 
+def _one_line(text: str, words: int = 16) -> str:
+    """The one-line form of an event, for files written before events carried their `line`."""
+    from .extract.chronology import one_line
+    return one_line(text, words)
+
+
+def chronology_extras(doc: dict, L: Localizer, settings: dict, cite) -> dict:
+    """What the layouts print besides the chronology table: the key events of the executive page
+    (a dated list, at most ``limits.key_events`` lines, whole clauses) and what is coming up
+    (``ahead``: scheduled events after the as-of date, ``limits.ahead`` at most)."""
+    limits = settings.get("limits") or {}
+    sections = settings.get("sections") or ["bluf", "positions", "chronology", "sources"]
+    printed = "chronology" in sections or "key_events" in sections
+    if not printed:
+        return {"key_events": [], "ahead": [], "ahead_more": ""}
+    chron = [e for e in doc.get("chronology") or [] if isinstance(e, dict)] if "key_events" in sections else []
+    evs = [e for e in chron if e.get("date") and e.get("precision") in ("day", "month")
+           and not {"anomaly", "scheduled", "undated"} & set(e.get("flags") or [])]
+    n_key = limits.get("key_events", 6)
+    # the best-sourced events, the most recent first among equals; printed in date order
+    ranked = sorted(evs, key=lambda e: (-len(e.get("sources") or []), [-ord(c) for c in str(e["date"])]))
+    key, seen = [], set()
+    for e in ranked:                          # one line per happening ("on Thursday and Friday")
+        words = frozenset(re.findall(r"\w+", (e.get("event") or e.get("summary") or "").lower()))
+        if words in seen:
+            continue
+        seen.add(words)
+        key.append(e)
+        if len(key) >= n_key:
+            break
+    key.sort(key=lambda e: str(e["date"]))
+
+    def item(e):
+        display = L.date(e.get("date"), e.get("precision", "day"))
+        if e.get("until") and e.get("precision") == "day":
+            display = L.date_range(e["date"], e["until"])
+        return {"date": e.get("date"), "display": display,
+                "line": e.get("line") or _one_line(e.get("event") or e.get("summary", "")),
+                "summary": e.get("summary", ""), "span": e.get("span", ""),
+                "year_inferred": bool(e.get("year_inferred")), "refs": cite(e.get("sources"))}
+    ahead_all = sorted((e for e in doc.get("ahead") or [] if isinstance(e, dict) and e.get("date")),
+                       key=lambda e: str(e["date"]))
+    n_ahead = limits.get("ahead")
+    ahead = ahead_all if n_ahead is None else ahead_all[:n_ahead]
+    more = len(ahead_all) - len(ahead)
+    return {"key_events": [item(e) for e in key], "ahead": [item(e) for e in ahead],
+            "ahead_more": L.msg("more_entries", n=L.number(more)) if more > 0 else ""}
+
+
 def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     """The view-model the layout reads: the briefing plus display strings and citation numbers."""
     L = Localizer(locale_code)
@@ -300,6 +349,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     undated = [chron_item(all_chron[i]) for i in undated_idx]
     bluf_limit = limits.get("bluf")
     bluf = [{"text": b["text"], "refs": refs(b.get("sources"))} for b in (doc.get("bluf") or [])[:bluf_limit]]
+    extras = chronology_extras(doc, L, settings, refs)       # key events and what is ahead
     # which source notes the layout prints: every article, or only the cited ones (layout
     # setting, or when there are more than the layout's cap), most-used first when capped;
     # only those are formatted (a set of 10,000 articles prints a few hundred at most)
@@ -371,6 +421,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
         "matrix": matrix_view,
         "sources_glance": sources_glance(doc, L),
+        **extras,
         "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
         "settings": {k: v for k, v in settings.items() if k != "logo"},

@@ -69,6 +69,7 @@ def test_second_set_other_story_other_actors(tmp_path, with_project):
 def test_seeds_without_project_file_still_cover_every_actor(tmp_path):
     m = score(_without_project(SEEDS, tmp_path), GOLD, tmp_path)
     assert m["metrics"]["actors_covered"] == "5/5", m["notes"]
+    assert m["metrics"]["events_recall"] == 1.0 and m["metrics"]["events_unexpected"] == 0, m["notes"]
     assert m["metrics"]["positions_forbidden"] == 0
 
 
@@ -103,7 +104,21 @@ def test_development_sets(tmp_path, name):
     m = score(src, SEEDS.parent / "tests" / "fixtures" / f"{name}.gold.yaml", tmp_path)
     notes = m["notes"]
     m = m["metrics"]
+    # events, not date mentions: every annotated (article, date) found, nothing dated that is no event
+    assert m["events_recall"] >= 0.95 and m["events_unexpected"] <= 1 and m["events_dated_unresolvable"] == 0, notes
+    assert m["boilerplate_leaks"] == 0 and m["bluf_recent"] == 1, notes
     assert m["positions_precision_strict"] >= 0.85, notes
     assert m["positions_recall"] >= 0.5, notes
     assert m["cites_recall"] >= 0.75, notes
     assert m["summaries_cut"].startswith("0/") and m["hedges_dropped"] == 0 and m["corroboration_false"] == 0, notes
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_sets_without_project_file(tmp_path, name):
+    """No project file, so no as-of date: year-less datelines take their year from the set's
+    own dates, never from today's."""
+    src = _without_project(SEEDS.parent / "tests" / "fixtures" / name, tmp_path)
+    m = score(src, SEEDS.parent / "tests" / "fixtures" / f"{name}.gold.yaml", tmp_path)
+    notes, m = m["notes"], m["metrics"]
+    assert m["events_recall"] >= 0.95 and m["events_unexpected"] <= 1 and m["events_dated_unresolvable"] == 0, notes
+    assert m["boilerplate_leaks"] == 0 and m["bluf_recent"] == 1, notes
