@@ -368,3 +368,38 @@ def validate(doc: dict) -> list[str]:
     if not isinstance(c, list) or not all(isinstance(x, dict) and isinstance(x.get("items"), list) for x in c):
         p.append("contradictions: expected a list of {items: [id, id], kind}")
     return p
+
+
+def legend_view(doc: dict, L, refs) -> dict:
+    """The grading page of a layout: the two scales, and each contradiction with both sides."""
+    lab = L.labels()
+    rtl = L.rtl
+    iso = (lambda s: f"\u2068{s}\u2069" if rtl and s else s)
+    byid = {}
+    for a in doc.get("actors") or []:
+        for p in (a.get("positions") or []) if isinstance(a, dict) else []:
+            if isinstance(p, dict) and p.get("id"):
+                byid[p["id"]] = (a.get("name") or "", p)
+    for e in doc.get("chronology") or []:
+        if isinstance(e, dict) and e.get("id"):
+            byid[e["id"]] = ("", e)
+    arts = {a.get("id"): a for a in doc.get("articles") or [] if isinstance(a, dict)}
+    out = []
+    for c in doc.get("contradictions") or []:
+        if not isinstance(c, dict):
+            continue
+        sides = []
+        for i in c.get("items") or []:
+            if i not in byid:
+                continue
+            who, item = byid[i]
+            if not who:                         # an event: the outlets that report it
+                who = ", ".join(dict.fromkeys(iso((arts.get(s) or {}).get("outlet") or s) for s in item.get("sources") or []))
+            g = item.get("grade")
+            sides.append({"who": iso(who), "text": item.get("summary") or "", "refs": refs(item.get("sources")),
+                          "grade": g.get("code", "") if isinstance(g, dict) else ""})
+        if len(sides) == 2:
+            out.append({"why": lab.get(f"contra_{c.get('kind')}", lab["contradictions"]), "sides": sides})
+    return {"reliability": [{"code": x, "label": lab[f"rel_{x}"]} for x in LETTERS],
+            "credibility": [{"code": str(n), "label": lab[f"cred_{n}"]} for n in CREDIBILITY],
+            "contradictions": out}
