@@ -18,16 +18,20 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
 
 
 def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
-            cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None) -> dict:
+            cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None,
+            since=None, reliability=None) -> dict:
     """Read the articles and build the briefing/1 document (a dict).
 
     ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
     ``workers``: processes for large sets (default: the machine's cores).
-    ``progress(label, done, total)``: called during long work."""
+    ``progress(label, done, total)``: called during long work.
+    ``since``: an earlier edition (file, folder of editions, or a document) to compare with;
+    ``reliability``: the outlet reliability file (default: the project file's ``reliability``)."""
     from .articles import collect_sources
     from .pipeline import Cache, default_cache_dir, file_key, workers_default
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
+    table = reliability_table(project, reliability, since)       # a bad file fails before any work
     cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None))
     workers = workers or workers_default()
     say = log or (lambda m: None)
@@ -61,7 +65,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
             say(line)
         if stats is not None:
             stats.update({"articles": n, "files": len(paths), "cache_hits": n, "cache_misses": 0, "workers": workers})
-        return doc
+        return edition(doc, table, since, say)
     told: list[str] = []
 
     def tell(m: str) -> None:            # what is said during extraction, kept to be said again
@@ -70,6 +74,29 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
     doc = _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats)
     if set_key:
         cache.put("briefing", set_key, {"doc": doc, "log": told})
+    return edition(doc, table, since, say)
+
+
+def reliability_table(project: Project, reliability=None, since=None) -> dict:
+    """The outlet reliability letters (grading.py) of ``--reliability`` or the project file's
+    ``reliability``; and a ``since`` path that does not exist is refused here, before any work."""
+    from .grading import load_reliability, reliability_path
+    if since is not None and not isinstance(since, dict) and not Path(since).exists():
+        from .errors import BriefingError
+        raise BriefingError("no such edition file or folder (--since)", since)
+    path = reliability_path(project, reliability)
+    return load_reliability(path) if path else {}
+
+
+def edition(doc: dict, table: dict, since=None, log=None) -> dict:
+    """Grade every item (grading.py); with ``since``, mark what is new, updated and dropped
+    against that earlier edition (editions.py)."""
+    from .grading import grade
+    grade(doc, table)
+    if since is not None:
+        from .editions import compare, load_previous
+        prev = since if isinstance(since, dict) else load_previous(since, doc.get("as_of"), log)
+        compare(doc, prev)
     return doc
 
 
@@ -122,7 +149,7 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
 
 def build(sources, out, config=None, layout: str | None = None, as_of=None, locale: str | None = None, log=None,
           fmt: str = "pdf", standards: list[str] | None = None, cache_dir=True, progress=None,
-          stats: dict | None = None) -> tuple[dict, dict]:
+          stats: dict | None = None, since=None, reliability=None) -> tuple[dict, dict]:
     sources = [Path(s) for s in sources]
     project = resolve_project(sources, config)
     if locale or project.locale_set:
@@ -130,7 +157,8 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
         get_locale(locale or project.locale)      # a bad locale fails before any work
     base = project_base(project, sources)
     find_layout(layout or project.layout, base)   # and so does a layout name that is not found
-    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, progress=progress, stats=stats)
+    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, progress=progress, stats=stats,
+                  since=since, reliability=reliability)
     figures = render(doc, out, layout=layout or project.layout,
                      locale=locale or (project.locale if project.locale_set else None),
                      project_base=base, fmt=fmt, standards=standards)
@@ -159,10 +187,13 @@ def render_edition(doc: dict, layout: str, locale: str | None, project_base: Pat
 
 def distribute(sources, distribution, config=None, as_of=None, mode: str = "outbox", resend: bool = False,
                outbox: Path | None = None, log=None, cache_dir=True, resend_in_doubt: bool = True,
-               lock_wait: float = 60.0):
+               lock_wait: float = 60.0, since=None, reliability=None):
     """Build one edition per distinct (layout, locale), one message per audience; then write the
     outbox (mode "outbox"), send over SMTP ("send": one transaction per recipient, under the outbox's
     lock, with the write-ahead ledger) or only report ("dry-run").
+
+    Each audience's edition is compared with ``since`` when given, else with the last edition
+    sent to that audience (kept next to the ledger), and leads with what changed.
 
     Returns (dist, jobs, result) where result is the outbox paths, a SendResult (the outcomes), or None."""
     from .distribute import (Edition, Ledger, SendLock, build_message, check_subjects, load_distribution,
@@ -185,20 +216,23 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
     if mode == "send":
         from .distribute import _password
         _password(dist)                                # a missing password fails before any work
-    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir)
-    editions: dict[tuple[str, str], Edition] = {}
+    doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, reliability=reliability,
+                  since=since)
+    docs = per_audience(doc, dist, since, log)            # editions.py: each audience's "since"
+    editions: dict[tuple, Edition] = {}
     for a in dist.audiences:
-        key = (a.layout, a.locale)
+        key = (a.layout, a.locale, docs[a.name][2])
         if key not in editions:
-            pdf, pages = render_edition(doc, a.layout, a.locale, base)
+            pdf, pages = render_edition(docs[a.name][0], a.layout, a.locale, base)
             editions[key] = Edition(a.layout, a.locale, pdf, pages)
             log(f"edition {a.layout}/{a.locale}: {pages} pages, {len(pdf) / 1024:.0f} KB")
             if len(pdf) > dist.max_attachment_mb * 1024 * 1024:
                 log(f"warning: edition {a.layout}/{a.locale} is {len(pdf) / 1024 / 1024:.1f} MB, over the "
                     f"{dist.max_attachment_mb:g} MB attachment limit; some servers will refuse it")
     personal = mode == "send"
-    jobs = [(a, editions[(a.layout, a.locale)], build_message(doc, a, editions[(a.layout, a.locale)], dist,
-                                                              Localizer(a.locale), personal=personal))
+    jobs = [(a, editions[(a.layout, a.locale, docs[a.name][2])],
+             build_message(docs[a.name][0], a, editions[(a.layout, a.locale, docs[a.name][2])], dist,
+                           Localizer(a.locale), personal=personal))
             for a in dist.audiences]
     if mode == "dry-run":
         return dist, jobs, None
@@ -215,7 +249,32 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
         finally:
             ledger.close()
         result.ledger_problems = list(ledger.problems)
+        from .editions import remember_sent
+        remember_sent(dist, docs, result)
         return dist, jobs, result
+
+
+def per_audience(doc: dict, dist, since, log=None) -> dict:
+    """audience name -> (its edition's document, the edition it is compared with, a key of that
+    edition): ``since`` for all when given (already applied by ``extract``), else the last edition
+    sent to the audience, so that each list reads what changed since its own last message."""
+    import copy
+    from .editions import compare, fingerprint, remembered
+    if since is not None:
+        return {a.name: (doc, None, "since", fingerprint(doc)) for a in dist.audiences}
+    raw = fingerprint(doc)
+    out = {}
+    by_base: dict[str, dict] = {}
+    for a in dist.audiences:
+        prev = remembered(dist, a.name, raw)
+        if prev is None:
+            out[a.name] = (doc, None, None, raw)
+            continue
+        k = fingerprint(prev)
+        if k not in by_base:
+            by_base[k] = compare(copy.deepcopy(doc), prev)
+        out[a.name] = (by_base[k], prev, k, raw)
+    return out
 
 
 def article_text(path: Path) -> tuple[dict, str, list[int] | None]:

@@ -124,6 +124,17 @@ def sources_opts(f):
     return f
 
 
+def edition_opts(f):
+    """--since and --reliability (recurring editions, source grading)."""
+    f = click.option("--reliability", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Outlet reliability file (outlet: letter A-F) for the source grades (default: the "
+                          "project file's `reliability`; unlisted outlets are F, cannot be judged).")(f)
+    f = click.option("--since", type=click.Path(), metavar="PREVIOUS",
+                     help="An earlier edition (briefing/1 file, or a folder of them: the latest before this "
+                          "as-of date): mark items new/updated, list what dropped, and lead with what changed.")(f)
+    return f
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
 @_formats
@@ -177,9 +188,11 @@ def _standards(values):
               help="Layout name (layouts/ next to the project file, then ./layouts, then built-in) or folder. "
                    "Default: analyst.")
 @render_opts
+@edition_opts
 @sources_opts
 @_formats
-def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet, cache_dir, no_cache, as_json):
+def build(sources, output, layout, locale, fmt, standards, since, reliability, config, as_of, quiet, cache_dir,
+          no_cache, as_json):
     """Read articles and write the briefing PDF in one step.
 
     SOURCES are folders and/or files; articles are ARTICLE_FORMATS files
@@ -193,6 +206,7 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
       briefing build articles/ --layout analyst --as-of 2026-02-15 --config project.yaml
       briefing build articles/ --layout executive --locale fr -o note-fr.pdf
       briefing build articles/ --layout mobile -o preview.png     # preview-1.png, ...
+      briefing build articles/ --since editions/ -o today.pdf     # leads with what changed
     """
     from .api import build as do_build
     t0 = time.perf_counter()
@@ -202,7 +216,8 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
     try:
         doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of,
                             log=_log(quiet or as_json), locale=locale, fmt=fmt, standards=_standards(standards),
-                            cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats)
+                            cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats,
+                            since=since, reliability=reliability)
     finally:
         progress.close()
     secs = time.perf_counter() - t0
@@ -232,9 +247,10 @@ def build(sources, output, layout, locale, fmt, standards, config, as_of, quiet,
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--output", "-o", default="briefing.yaml", show_default=True, type=click.Path(dir_okay=False),
               help="briefing/1 YAML file to write.")
+@edition_opts
 @sources_opts
 @_formats
-def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json):
+def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir, no_cache, as_json):
     """Read articles and write the briefing/1 YAML, to edit by hand and then render.
 
     SOURCES are folders and/or files; articles are ARTICLE_FORMATS files.
@@ -243,6 +259,7 @@ def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json)
     Examples:
       briefing extract seeds -o seeds.yaml
       briefing extract articles/ -o brief.yaml --as-of 2026-02-15
+      briefing extract articles/ -o 2026-02-16.yaml --since 2026-02-15.yaml
     """
     from .api import extract as do_extract
     from .model import save_briefing
@@ -251,7 +268,8 @@ def extract(sources, output, config, as_of, quiet, cache_dir, no_cache, as_json)
     stats: dict = {}
     try:
         doc = do_extract(_sources(sources), config=config, as_of=as_of, log=_log(quiet or as_json),
-                         cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats)
+                         cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats,
+                         since=since, reliability=reliability)
     finally:
         progress.close()
     save_briefing(doc, output)
@@ -324,10 +342,11 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
 @click.option("--lock-wait", type=click.FloatRange(0, 3600), default=60, show_default=True, metavar="SECONDS",
               help="With --send: how long to wait for another run sending from the same outbox.")
 @click.option("--outbox", type=click.Path(file_okay=False), help="Outbox folder (default: the file's `outbox`, else ./outbox next to it).")
+@edition_opts
 @sources_opts
 @_formats
-def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, outbox, config, as_of, quiet,
-               cache_dir, no_cache, as_json):
+def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, outbox, since, reliability, config,
+               as_of, quiet, cache_dir, no_cache, as_json):
     """Build one edition per audience and write the messages to an outbox, or send them.
 
     Without --send nothing is sent: one .eml per audience goes to the outbox. With --send,
@@ -337,7 +356,9 @@ def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, 
     only what is missing; a recipient whose message was in flight when a run stopped is
     reported "in doubt (may have received it)" and sent again unless --no-resend-in-doubt.
     The exit status is non-zero when anyone was refused, failed, or not sent. The SMTP
-    password comes only from the environment variable the file names.
+    password comes only from the environment variable the file names. Each audience's
+    edition leads with what changed since the last edition sent to it (kept in
+    OUTBOX.editions/ next to the ledger); --since PREVIOUS compares with that one instead.
     SOURCES are folders and/or files; articles are ARTICLE_FORMATS files.
 
     \b
@@ -360,7 +381,7 @@ def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, 
     dist, jobs, result = do_distribute(_sources(sources), distribution, config=config, as_of=as_of, mode=mode,
                                        resend=resend, outbox=outbox, log=_log(quiet),
                                        cache_dir=_cache_arg(no_cache, cache_dir), resend_in_doubt=resend_in_doubt,
-                                       lock_wait=lock_wait)
+                                       lock_wait=lock_wait, since=since, reliability=reliability)
     if mode == "dry-run":
         for aud, ed, msg in jobs:
             size = len(msg.as_bytes())

@@ -54,6 +54,7 @@ class Project:
     locale_set: bool = False          # the project file names a locale
     path: Path | None = None          # the project file, when there is one
     base: Path | None = None          # folder that relative paths in it are taken from
+    reliability: str | None = None    # outlets -> reliability letters (grading.py), relative to base
 
 
 def parse_date(value, what: str = "date") -> dt.date:
@@ -99,6 +100,11 @@ def load_project(path: Path | None) -> Project:
                 setattr(proj, key, data[key].strip())
                 if key == "locale":
                     proj.locale_set = True
+    if data.get("reliability") is not None:       # the outlet reliability file (grading.py)
+        if not isinstance(data["reliability"], str) or not data["reliability"].strip():
+            problems.append("reliability: expected the name of a file mapping outlets to letters A-F")
+        else:
+            proj.reliability = data["reliability"].strip()
     if data.get("as_of") is not None:
         try:
             proj.as_of = parse_date(data["as_of"], "as_of")

@@ -354,7 +354,9 @@ def bodies(doc: dict, audience: Audience, localizer) -> tuple[str, str]:
     bluf = [b["text"] for b in doc.get("bluf") or []]
     dates = [(L.date(e["date"], e.get("precision", "day")), e.get("summary", "")) for e in _key_dates(doc)]
     marking = doc.get("marking") or "TLP:CLEAR"
-    lines = [marking, "", title, f"{lab['as_of']}: {as_of}", "", lab["bluf"].upper(), ""]
+    from .editions import email_sections          # with a previous edition: what changed, first
+    changed_text, changed_html = email_sections(doc, L)
+    lines = [marking, "", title, f"{lab['as_of']}: {as_of}", "", *changed_text, lab["bluf"].upper(), ""]
     lines += [f"{i}. {t}" for i, t in enumerate(bluf, 1)] or [lab["none"]]
     lines += ["", lab["chronology"].upper(), ""]
     lines += [f"- {d}: {s}" for d, s in dates] or [lab["none"]]
@@ -365,7 +367,7 @@ def bodies(doc: dict, audience: Audience, localizer) -> tuple[str, str]:
          f"<title>{e(title)}</title></head><body style=\"font-family: Georgia, serif; max-width: 40em\">",
          f'<p style="font-family: monospace; font-weight: bold">{e(marking)}</p>',
          f"<h1 style=\"color:#1f3a5f\">{e(title)}</h1><p><strong>{e(lab['as_of'])}:</strong> {e(as_of)}</p>",
-         f"<h2>{e(lab['bluf'])}</h2>", "<ol>" + "".join(f"<li>{e(t)}</li>" for t in bluf) + "</ol>",
+         changed_html, f"<h2>{e(lab['bluf'])}</h2>", "<ol>" + "".join(f"<li>{e(t)}</li>" for t in bluf) + "</ol>",
          f"<h2>{e(lab['chronology'])}</h2>",
          "<table>" + "".join(f"<tr><td style=\"padding-right:1em;white-space:nowrap\"><strong>{e(d)}</strong></td>"
                              f"<td>{e(s)}</td></tr>" for d, s in dates) + "</table>",

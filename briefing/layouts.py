@@ -29,12 +29,12 @@ LAYOUT_KEYS = {
     "margins": "{top, bottom, x} lengths", "fonts": "{size, body: [families]}", "accent": "colour, #rrggbb",
     "logo": "image file in the layout folder", "marking": "handling banner text",
     "marking_color": "banner colour, #rrggbb", "sections": "sections in order",
-    "limits": "{positions_per_actor, chronology, undated, sources, glance_per_actor, bluf, timeline, key_events, ahead}", "locale": "default locale",
+    "limits": "{positions_per_actor, chronology, undated, sources, glance_per_actor, bluf, timeline, key_events, ahead, issues, changes}", "locale": "default locale",
     "pdf_standards": "list, e.g. [a-2b, ua-1]; [] for none", "quotes": "show source sentences",
     "justify": "justified text", "numbered": "numbered headings", "cited_sources_only": "source notes only for cited articles",
     "max_pages": "page budget the layout promises",
 }
-SECTIONS = {"bluf", "glance", "matrix", "positions", "timeline", "key_events", "chronology", "sources"}
+SECTIONS = {"bluf", "glance", "matrix", "positions", "timeline", "key_events", "chronology", "sources", "grading"}
 _LENGTH = lazy(r"^\d+(?:\.\d+)?(?:pt|mm|cm|in|em)$")
 _COLOR = lazy(r"^#[0-9a-fA-F]{6}$")
 STANDARDS = {"a-1b", "a-2b", "a-2u", "a-3b", "a-3u", "a-4", "ua-1", "1.7", "2.0"}

@@ -310,7 +310,9 @@ def validate(doc: dict) -> list[str]:
             p.append(f"bluf[{i}].text: expected a non-empty string")
         elif "sources" in b:
             check_sources(f"bluf[{i}]", b.get("sources"))
-    return p
+    from .editions import validate as edition_problems      # change, dropped, since
+    from .grading import validate as grade_problems          # grade, contradictions
+    return p + grade_problems(doc) + edition_problems(doc)
 
 
 def reconcile_bluf(doc: dict, warn=None) -> dict:

@@ -27,6 +27,7 @@ from .config import DEFAULTS
 from .errors import LayoutError, RenderError
 from .glyphs import clean_view
 from .i18n import Localizer
+from .editions import edition_view, item_marks
 from .layouts import Layout, base_dir
 from .formats import OUTPUT_FORMATS
 from .model import write_atomic
@@ -94,7 +95,7 @@ def _position_view(p: dict, refs, num: dict, L: Localizer) -> dict:
             "short": short_words(p["summary"], 18),
             "show_quote": len(support) > 1 or _differs(p["summary"], p["quote"]),
             "support": [{"n": num.get(s["article"], "?"), "id": s["article"], "quote": s["quote"]} for s in support],
-            "sourcing": _sourcing(p, L), "refs": refs(p.get("sources"))}
+            "sourcing": _sourcing(p, L), "refs": refs(p.get("sources")), **item_marks(p)}
 
 
 def _group_by_issue(views: list[dict], items: list[dict], issues: list[dict], lab: dict) -> None:
@@ -126,7 +127,8 @@ def _matrix(doc: dict, refs, limit: int, words: int = 14) -> dict:
                           key=lambda p: (-len(p.get("sources") or []), p.get("id") or ""))
             if mine:
                 line = mine[0].get("short") or mine[0]["summary"]
-                cells.append({"line": line, "refs": refs(mine[0].get("sources")), "more": len(mine) - 1})
+                cells.append({"line": line, "refs": refs(mine[0].get("sources")), "more": len(mine) - 1,
+                              **item_marks(mine[0])})
             else:
                 cells.append(None)
         if any(cells):
@@ -341,7 +343,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                 "summary": e.get("summary", ""), "inferred": _inferred(e, L),
                 "sourcing": _sourcing(e, L),
                 "anomaly": "anomaly" in (e.get("flags") or []), "anomaly_reason": _anomaly(e, L),
-                "refs": refs(e.get("sources"))}
+                "refs": refs(e.get("sources")), **item_marks(e)}
         item["group"] = L.date(str(e["date"])[:7], "month") if e.get("date") and len(str(e["date"])) >= 7 else \
             (L.date(str(e["date"])[:4], "year") if e.get("date") else "")
         return item
@@ -426,6 +428,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
         "settings": {k: v for k, v in settings.items() if k != "logo"},
     }
+    edition_view(view, doc, L, limits)      # with --since: "What changed"; the grading page
     if settings.get("logo"):
         view["settings"]["logo_file"] = "logo" + Path(settings["logo"]).suffix.lower()
     # source notes printed: every article, or only the cited ones (layout setting, or when there
