@@ -27,7 +27,7 @@ from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
 
-STAGE_VERSION = {"analysis": "7", "positions": "6"}
+STAGE_VERSION = {"analysis": "8", "positions": "7"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 
 

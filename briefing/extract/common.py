@@ -204,7 +204,18 @@ def subject_zone(clause: str) -> tuple[str, str]:
             return " ".join(toks[:i]), " ".join(toks[i:])
         if w.endswith("ly"):
             continue
+        # a past-tense verb after its subject ("Ethiopia and Somalia opened talks"): not after a
+        # determiner, a preposition or a comma, not hyphenated, not a participle before "by"
+        prev = _NONWORD.sub("", fold(toks[i - 1])).lower()
+        if w.endswith("ed") and len(w) > 4 and "-" not in w and not toks[i - 1].endswith(",") and \
+                prev not in _DETS and prev not in PREPS and not (i + 1 < len(toks) and toks[i + 1] == "by") and \
+                (toks[i - 1][:1].isupper() or prev in ("and", "officials", "ministry", "government", "forces", "troops")):
+            return " ".join(toks[:i]), " ".join(toks[i:])
     return clause, ""
+
+
+_DETS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those", "some", "any",
+         "two", "three", "several", "many", "most", "no", "every", "each", "so-called"}
 
 
 # ---- composing a complete, shorter claim (never cut with "…") ----
