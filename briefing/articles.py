@@ -184,7 +184,8 @@ def load_article(path: Path) -> Article:
         inferred = True
         first_sent = next((s for b in blocks if b.kind != "heading" for s in split_sentences(b.text)), "")
         words = first_sent.split()
-        title = " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")
+        from .text import short_words
+        title = short_words(first_sent, 14).rstrip(",;:")
         title = title or path.stem
     if not any(b.kind != "heading" for b in blocks):
         raise SkippedSource("no article text (only headings or boilerplate), skipped", path)

@@ -47,10 +47,15 @@ def dtg(d: dt.date) -> str:
 
 
 def _shorten(text: str, n: int) -> str:
+    """The running title: the title, or its part before a colon or dash when that is short
+    enough; never a cut word or a "…"."""
     if len(text) <= n:
         return text
-    cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:—–-")
-    return cut + "…"
+    for sep in (": ", " — ", " – ", " - ", ", "):
+        head = text.split(sep)[0].strip()
+        if 0 < len(head) <= n:
+            return head
+    return text
 
 
 def _differs(summary: str, quote: str) -> bool:
@@ -534,12 +539,32 @@ def output_paths(out: Path, fmt: str, n: int) -> list[Path]:
     return [stem.with_name(f"{stem.name}-{i}.{fmt}") for i in range(1, n + 1)]
 
 
+def _tighter(limits: dict):
+    """Ever tighter caps for a layout with a page budget."""
+    steps = [{"sources": 4, "changes": 4}, {"sources": 3, "issues": 3, "key_events": 5, "ahead": 2, "changes": 3},
+             {"sources": 2, "issues": 3, "key_events": 4, "ahead": 1, "changes": 2, "bluf": 3},
+             {"sources": 0, "issues": 2, "key_events": 3, "ahead": 0, "changes": 2, "bluf": 3}]
+    for st in steps:
+        yield {**limits, **{k: min(v, limits.get(k, v)) if isinstance(limits.get(k), int) else v for k, v in st.items()}}
+
+
 def render_to_file(doc: dict, layout: Layout, out: Path, locale: str = "en", fmt: str = "pdf",
                    standards: list[str] | None = None) -> dict:
     view = present(doc, layout, locale)
     if standards is None:
         standards = layout.settings.get("pdf_standards", DEFAULT_STANDARDS)
     pages, warns = compile_layout(view, layout, fmt, standards, timestamp_for(doc.get("as_of")))
+    budget = layout.settings.get("max_pages")
+    if isinstance(budget, int) and fmt == "pdf":
+        # the page budget the layout promises: print less (fewer source notes, issues, key events,
+        # changes, bottom-line points) until it fits; the YAML keeps everything
+        for limits in _tighter(layout.settings.get("limits") or {}):
+            if count_pages(pages[0]) <= budget:
+                break
+            import dataclasses
+            tight = dataclasses.replace(layout, settings={**layout.settings, "limits": limits})
+            view = present(doc, tight, locale)
+            pages, warns = compile_layout(view, layout, fmt, standards, timestamp_for(doc.get("as_of")))
     paths = output_paths(Path(out), fmt, len(pages))
     try:
         for p, data in zip(paths, pages):

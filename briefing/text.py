@@ -72,14 +72,30 @@ def looks_binary(raw: bytes) -> str | None:
     return None
 
 
+_BOUNDARY = re.compile(r",\s+(?=(?:which|who|whom|whose|as|while|whereas|although|though|after|before|because|"
+                       r"since|adding|saying|noting|citing|according|where|when|following|despite|amid|with|"
+                       r"[a-z]+ing)\b)|;\s+|\s+[—–]\s+|:\s+")
+
+
 def short_words(text: str, words: int) -> str:
-    """At most ``words`` words, cut at a clause boundary in the second half when there is one."""
-    w = text.split()
-    if len(w) <= words:
-        return text
-    cut = " ".join(w[:words])
-    idx = max(cut.rfind(", "), cut.rfind("; "))
-    return (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
+    """A shorter, complete text: the words up to the last clause boundary that fits (a relative,
+    participial or subordinate clause is dropped whole); when no boundary fits, the whole text.
+    Never a cut marked with "…": printed text is complete."""
+    t = (text or "").strip()
+    if len(t.split()) <= words:
+        return t
+    best = None
+    for m in _BOUNDARY.finditer(t):
+        head = t[:m.start()].rstrip(",;:— ")
+        n = len(head.split())
+        if n > words:
+            break
+        if n >= 5 and head.count("“") == head.count("”") and head.count('"') % 2 == 0:
+            best = head
+    if best is None:
+        return t
+    end = "." if t.rstrip()[-1:] in ".!?" and best[-1:] not in ".!?" else ""
+    return best + end
 
 
 def yaml_problem(e: Exception, line_offset: int = 1) -> str:

@@ -199,7 +199,10 @@ DATELINE = re.compile(
     r"^(?:(?P<place>[A-Z][A-Z .'’/-]{1,40}?)(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?"
     r"\s*(?:\((?P<wire>[A-Za-z][\w .&'-]{1,30})\))?\s*(?:[-–—]{1,2}|:)\s+)"
     r"|^\((?P<wire2>[A-Za-z][\w .&'-]{1,30})\)\s*[-–—]{1,2}\s*"
-    r"|^(?P<when2>[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?),\s*(?P<wire3>[A-Z][\w&'-]{1,30})\s*[-–—:]\s*")
+    r"|^(?P<when2>[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?),\s*(?P<wire3>[A-Z][\w&'-]{1,30})\s*[-–—:]\s*"
+    # a mixed-case place with a date and a credit: "Addis Ababa, September 6/2024 (ENA) –"
+    r"|^(?P<place4>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}),\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:(?:,? |/)\d{4})?|"
+    r"\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?)\s*\((?P<wire4>[A-Za-z][\w .&'-]{1,30})\)\s*[-–—]{1,2}\s*")
 _TRAIL_CREDIT = re.compile(r"\s*(?:\((?P<w1>[A-Z][\w .&'-]{1,30})\)|[-–—]{1,2}\s*(?P<w2>[A-Z][\w&'-]{1,20}))\s*$")
 
 _PRONOUN_SPK = {"he", "she", "they", "it", "we", "i"}
@@ -219,11 +222,11 @@ def dateline(text: str) -> tuple[str, str | None, str | None] | None:
     m = DATELINE.match(fold(text))
     if not m:
         return None
-    place = m.group("place")
-    wire = m.group("wire") or m.group("wire2") or m.group("wire3")
+    place = m.group("place") or m.group("place4")
+    wire = m.group("wire") or m.group("wire2") or m.group("wire3") or m.group("wire4")
     if place and not (wire or m.group("when")) and len(place.split()) > 3:
         return None
-    if place and place.strip().upper() != place.strip():
+    if place and place.strip().upper() != place.strip() and not m.group("place4"):
         return None
     if not (place or wire):
         return None
@@ -375,7 +378,8 @@ def _frames(text: str) -> tuple:
         done = False
         m = _TRAIL.match(s)
         if m and _plausible_speaker(m.group("spk")) and not _appositive(m.group("content"), s[:m.start("spk")]) \
-                and _TRAIL_REST.match(m.group("rest")) and not _INTRO.match(m.group("content")):
+                and (_TRAIL_REST.match(m.group("rest")) or (m.group("cue") in ("told", "tells") and _TOLD_REST.match(m.group("rest")))) \
+                and not _INTRO.match(m.group("content")):
             spk = m.group("spk")
             app2 = (m.group("app2") or "").strip(" ,")
             if app2 and len(app2.split()) <= 12:
@@ -423,7 +427,10 @@ def _frames(text: str) -> tuple:
 # what may follow a trailing "X said": adverbials, never an object clause
 _TRAIL_REST = re.compile(r"^\s*(?:,\s+\S.*|(?:,\s*)?(?:(?:on|in|at|during|to|late|early|earlier|later|last|this|told|after|before|from|via|"
                          r"when|while|citing|adding|noting|according|without|through|by|with|as|yesterday|today|"
-                         r"reporters|journalists|separately|also|again|in a|lawmakers|legislators|parliament|the|a|an|[A-Z][\w.&'-]*)\b.*)?)$")
+                         r"reporters|journalists|separately|also|again|in a|lawmakers|legislators|parliament)\b.*)?)$")
+# after "told", the recipient: "told Reuters", "told the BBC", "told a news conference"
+_TOLD_REST = re.compile(r"^\s*(?:the |a |an )?[A-Za-z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3}(?:\s*,.*|\s+(?:on|in|at|late|earlier|"
+                        r"last|this|after|before|during|when|while)\b.*)?$")
 # an introductory phrase is not a content: "In recent public comments, the president urged ..."
 _INTRO = re.compile(r"^(?:In|During|On|At|After|Before|Speaking|Asked|Following|Amid|With|Without|Despite|Under|"
                     r"Through|From|For|By|Since|Upon|Responding|Reacting|Writing|Addressing|In the face of)\b[^,]*$")

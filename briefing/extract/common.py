@@ -150,25 +150,6 @@ def strength(sentence: str) -> int:
     return score
 
 
-def summarize(sentence: str, max_words: int = 40) -> str:
-    """A faithful, shorter statement: lead-in, attribution and hedges trimmed."""
-    s = strip_trailing_attribution(strip_lead(sentence))
-    s = _MID_ATTR.sub("", s)
-    s = _HEDGES.sub("", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    words = s.split()
-    if len(words) > max_words:
-        cut = " ".join(words[:max_words])
-        # prefer a clause boundary in the second half
-        idx = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" — "))
-        s = (cut[:idx] if idx > len(cut) // 2 else cut).rstrip(",;:") + "…"
-    if not re.search(r"\w", s):
-        s = sentence.strip()                 # trimming left nothing: keep the sentence
-    if s and s[-1] not in ".!?…\"'”’":
-        s += "."
-    return s[:1].upper() + s[1:]
-
-
 # words that are verbs or plural nouns: a verb only when what follows looks like an object
 AMBIGUOUS = {"states", "reports", "report", "notes", "claims", "claim", "calls", "call", "views", "view",
              "attacks", "strikes", "plans", "fears", "hopes", "worries", "orders", "signs", "offers", "marks",
