@@ -31,7 +31,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
     from .pipeline import Cache, default_cache_dir, load_all, positions_all, workers_default
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
-    cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None))
+    cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None), warn=log)
     workers = workers or workers_default()
     paths = collect_sources(sources)
     articles = load_all(paths, cache, workers, progress, warn=log)
@@ -47,12 +47,11 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
             + (f" ({cache.hits} from the cache)" if cache.hits else ""))
     # the whole set unchanged (same files, same project, same anchor): the last result stands
     import hashlib
-    import pickle
-    set_key = hashlib.sha256(pickle.dumps((
+    set_key = hashlib.sha256(repr((
         [(a.key, str(a.path.name)) for a in articles],
         project.title, project.as_of, project.organisation, project.marking,
         [(x.name, x.aliases) for x in project.actors] if project.actors else None,
-        as_of, "set-1", __version__))).hexdigest()
+        str(as_of), "set-1", __version__)).encode()).hexdigest()
     doc = cache.get("briefing", set_key) if all(a.key for a in articles) else None
     if isinstance(doc, dict):
         if log:
@@ -62,6 +61,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
                        positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
         if all(a.key for a in articles):
             cache.put("briefing", set_key, doc)
+    cache.close()
     if stats is not None:
         stats.update({"articles": len(articles), "files": len(paths), "cache_hits": cache.hits,
                       "cache_misses": cache.misses, "workers": workers})

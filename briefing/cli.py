@@ -398,9 +398,8 @@ def cache_info(cache_dir):
     Examples:
       briefing cache info
     """
-    root = _cache_root(cache_dir)
-    files = list(root.rglob("*.pkl")) if root.exists() else []
-    click.echo(f"{root}: {len(files)} entries, {_size(sum(f.stat().st_size for f in files))}")
+    from .cache import info_text
+    click.echo(info_text(_cache_root(cache_dir)))
 
 
 @cache.command("clear")
@@ -408,14 +407,15 @@ def cache_info(cache_dir):
 def cache_clear(cache_dir):
     """Empty the cache (the next run reads every article again).
 
+    Removes only what briefing wrote there (its database file, and entries of the old
+    pickle cache); any other file in the folder is left alone.
+
     \b
     Examples:
       briefing cache clear
     """
-    from .pipeline import Cache
-    root = _cache_root(cache_dir)
-    n = Cache(root).clear()
-    click.echo(f"cleared {n} entries from {root}")
+    from .cache import clear_text
+    click.echo(clear_text(_cache_root(cache_dir)))
 
 
 def main(argv=None, prog_name="briefing"):
