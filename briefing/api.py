@@ -87,6 +87,8 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
           fmt: str = "pdf", standards: list[str] | None = None, cache_dir=True, progress=None,
           stats: dict | None = None) -> tuple[dict, dict]:
     sources = [Path(s) for s in sources]
+    from .model import check_output
+    check_output(Path(out))                        # a device or pipe is refused before any work
     project = resolve_project(sources, config)
     if locale or project.locale_set:
         from .i18n import get_locale

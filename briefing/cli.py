@@ -242,13 +242,14 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     """
     from .api import render as do_render
     from .i18n import get_locale
-    from .model import load_briefing
+    from .model import check_output, load_briefing
     t0 = time.perf_counter()
     src = Path(briefing_file)
     if locale:
         get_locale(locale)
     doc = load_briefing(src)
     out = Path(output) if output else src.with_suffix("." + fmt)
+    check_output(out, [src])                     # never the input itself (a YAML file named x.pdf)
     fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
                     standards=_standards(standards))
     for w in fig["warnings"]:
