@@ -20,8 +20,12 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
 
 
 def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
-            cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None) -> dict:
+            cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None,
+            max_article_mb: float | None = None) -> dict:
     """Read the articles and build the briefing/1 document (a dict).
+
+    ``max_article_mb``: files larger than this are skipped with a warning (default
+    ``pipeline.MAX_ARTICLE_MB``, 5 MB; 0 for no limit).
 
     ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
     ``workers``: processes for large sets (default: the machine's cores).
@@ -34,7 +38,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
     cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None), warn=log)
     workers = workers or workers_default()
     paths = collect_sources(sources)
-    articles = load_all(paths, cache, workers, progress, warn=log)
+    articles = load_all(paths, cache, workers, progress, warn=log, max_article_mb=max_article_mb)
     if not articles:
         raise SourceError(f"no articles to read: all {len(paths)} file{'s' if len(paths) != 1 else ''} were skipped")
     check_ids(articles)

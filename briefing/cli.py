@@ -75,7 +75,19 @@ def _cache_arg(no_cache: bool, cache_dir):
     return Path(cache_dir) if cache_dir else True
 
 
+def _max_article(ctx, param, value):
+    from . import pipeline
+    if value is not None:
+        if value < 0:
+            raise click.BadParameter("expected a size in MB (0 for no limit)")
+        pipeline.MAX_ARTICLE_MB = value
+    return value
+
+
 def sources_opts(f):
+    f = click.option("--max-article-mb", type=float, default=5.0, show_default=True, expose_value=False,
+                     callback=_max_article, metavar="MB",
+                     help="Skip (with a warning) articles larger than this; 0 for no limit.")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) on stdout.")(f)
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the per-article cache.")(f)
     f = click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR",

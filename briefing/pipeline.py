@@ -28,6 +28,7 @@ from .errors import SkippedSource
 # bump when what a stage produces changes: old cache entries are then simply not found
 STAGE_VERSION = {"analysis": "2", "positions": "1"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
+MAX_ARTICLE_MB = 5.0     # a larger file is skipped with a warning (--max-article-mb changes it)
 
 
 def default_cache_dir() -> Path:
@@ -95,12 +96,33 @@ def workers_default() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, warn=None) -> list[Article]:
-    """Analyse every file (cached by content); skipped files are warned about."""
+def too_big(path: Path, max_mb: float | None) -> str | None:
+    """Why a file is skipped for its size, or None (a file that cannot be stat'ed is left to the
+    loader, which says why it cannot be read)."""
+    limit = MAX_ARTICLE_MB if max_mb is None else max_mb
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if limit > 0 and size > limit * 1024 * 1024:
+        return (f"{size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit for an article; skipped "
+                "(--max-article-mb to change it)")
+    return None
+
+
+def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, warn=None,
+             max_article_mb: float | None = None) -> list[Article]:
+    """Analyse every file (cached by content); skipped files (too big, empty, binary...) are
+    warned about."""
     out: dict[str, Article] = {}
     keys: dict[str, str] = {}
     todo = []
     for p in paths:
+        big = too_big(p, max_article_mb)
+        if big:
+            if warn:
+                warn(f"warning: {p}: {big}")
+            continue
         try:
             raw = p.read_bytes()
         except OSError:
