@@ -45,7 +45,8 @@ _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bo
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 # text libyaml's emitter writes exactly as PyYAML's does (checked by tests/test_security.py):
 # no character either emitter escapes (control characters, U+0085, U+2028/9, U+FEFF, beyond
-# U+FFFF, lone surrogates) and, for text with line breaks, one that makes a clean `|` block
+# U+FFFF, lone surrogates), for text with line breaks one that makes a clean `|` block, and keys
+# that are short, non-empty single lines
 _C_UNSAFE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 _C_UNSAFE_BLOCK = re.compile(r" \n|\n |\s\Z|\A\s")
 
@@ -62,7 +63,8 @@ class _Nodes:
     def node(self, x, key: bool = False):
         t = type(x)
         if t is str:
-            if self.c_safe and (_C_UNSAFE_CHAR.search(x) or ("\n" in x and (key or _C_UNSAFE_BLOCK.search(x)))):
+            if self.c_safe and (_C_UNSAFE_CHAR.search(x) or ("\n" in x and (key or _C_UNSAFE_BLOCK.search(x)))
+                                or (key and not 0 < len(x) < 100)):     # simple keys: the emitters' rules differ
                 self.c_safe = False
             return yaml.ScalarNode(_STR, x, style="|" if "\n" in x else None)
         if t is dict:
