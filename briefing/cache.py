@@ -29,6 +29,7 @@ import zlib
 from pathlib import Path, PurePath
 
 from .errors import BriefingError
+from .text import no_gc
 
 DB_NAME = "briefing-cache.sqlite3"
 APP_ID = 0x62726631            # 'brf1' in the SQLite header: this file is briefing's cache
@@ -140,7 +141,8 @@ def loads(blob: bytes):
     raw = z.decompress(blob, MAX_ENTRY)
     if z.unconsumed_tail:
         raise _Refused("entry too large")
-    return json.loads(raw.decode("utf-8"), object_hook=_hook)
+    with no_gc():
+        return json.loads(raw.decode("utf-8"), object_hook=_hook)
 
 
 # ---------------------------------------------------------------- the folder

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BriefingError, ValidationError
-from .text import safe_yaml
+from .text import no_gc, safe_yaml
 
 SCHEMA = "briefing/1"
 PRECISIONS = ("day", "month", "year")
@@ -86,20 +86,21 @@ def dump_yaml(doc: dict, c: bool | None = None) -> str:
     import io
     use_c = _CDumper is not None if c is None else c
     kw = dict(allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
-    py = _Dumper(io.StringIO(), **kw)
-    nodes = _Nodes(py)
-    root = nodes.node(doc)
-    if use_c and c is None and not nodes.c_safe:
-        use_c = False
-    out = io.StringIO()
-    dumper = (_CDumper if use_c else _Dumper)(out, **kw)
-    try:
-        dumper.open()
-        dumper.serialize(root)
-        dumper.close()
-    finally:
-        dumper.dispose()
-    return out.getvalue()
+    with no_gc():
+        py = _Dumper(io.StringIO(), **kw)
+        nodes = _Nodes(py)
+        root = nodes.node(doc)
+        if use_c and c is None and not nodes.c_safe:
+            use_c = False
+        out = io.StringIO()
+        dumper = (_CDumper if use_c else _Dumper)(out, **kw)
+        try:
+            dumper.open()
+            dumper.serialize(root)
+            dumper.close()
+        finally:
+            dumper.dispose()
+        return out.getvalue()
 
 
 def check_output(path: Path, inputs=()) -> None:
