@@ -291,15 +291,23 @@ _STARTERS = {
 _CAND = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w])""")
 
 
+_NEXT_WORD = re.compile(r"""["'“‘«(\[]?([\w'’-]+)""")
+
+
 def _prev_token(text: str, end: int) -> str:
-    m = re.search(r"(\S+)$", text[:end])
-    return m.group(1) if m else ""
+    """The run of non-space characters ending at ``end`` (looked for backwards from there: the
+    text before it is never copied, so a long paragraph costs linear time, not quadratic)."""
+    if end > 0 and text[end - 1] == "\n":       # as `(\S+)$` did: `$` also matches before a final newline
+        end -= 1
+    i = end
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return text[i:end]
 
 
 def _is_break(text: str, m: re.Match) -> bool:
     punct, closer = m.group(1), m.group(2)
-    nxt = text[m.end():]
-    nword = re.match(r"""["'“‘«(\[]?([\w'’-]+)""", nxt)
+    nword = _NEXT_WORD.match(text, m.end())
     nw = nword.group(1) if nword else ""
     if not nw:
         return False

@@ -374,3 +374,11 @@ def test_an_article_over_the_size_limit_is_skipped_with_a_warning(runner, tmp_pa
     # a lower limit skips a smaller file; every file skipped is an error
     _fails(runner.invoke(cli, ["extract", str(big), "-o", str(out), "--no-cache", "--max-article-mb", "1"]),
            "over the 1 MB limit", "no articles to read")
+
+
+def test_a_long_paragraph_splits_in_linear_time():
+    from briefing.text import split_sentences
+    para = " ".join(f"Mr. Smith said the U.S. plan No. {i} was fine. It was." for i in range(20_000))   # 1.1 MB
+    t = time.perf_counter()
+    assert len(split_sentences(para)) == 40_000
+    assert time.perf_counter() - t < 10                  # was over 300 s (each sentence end copied the text before it)
