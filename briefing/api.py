@@ -19,8 +19,11 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
 
 def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
             cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None,
-            since=None, reliability=None) -> dict:
+            since=None, reliability=None, max_article_mb: float | None = None) -> dict:
     """Read the articles and build the briefing/1 document (a dict).
+
+    ``max_article_mb``: files larger than this are skipped with a warning (default
+    ``pipeline.MAX_ARTICLE_MB``, 5 MB; 0 for no limit).
 
     ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
     ``workers``: processes for large sets (default: the machine's cores).
@@ -32,7 +35,7 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
     table = reliability_table(project, reliability, since)       # a bad file fails before any work
-    cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None))
+    cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None), warn=log)
     workers = workers or workers_default()
     say = log or (lambda m: None)
     paths = collect_sources(sources, warn=log)
@@ -65,15 +68,19 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
             say(line)
         if stats is not None:
             stats.update({"articles": n, "files": len(paths), "cache_hits": n, "cache_misses": 0, "workers": workers})
+        cache.close()
         return edition(doc, table, since, say)
     told: list[str] = []
 
     def tell(m: str) -> None:            # what is said during extraction, kept to be said again
         told.append(m)
         say(m)
-    doc = _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats)
-    if set_key:
-        cache.put("briefing", set_key, {"doc": doc, "log": told})
+    try:
+        doc = _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats, max_article_mb)
+        if set_key:
+            cache.put("briefing", set_key, {"doc": doc, "log": told})
+    finally:
+        cache.close()
     return edition(doc, table, since, say)
 
 
@@ -104,12 +111,12 @@ def _n(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats) -> dict:
+def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats, max_article_mb=None) -> dict:
     from .articles import check_ids
     from .assemble import assemble
     from .errors import SourceError
     from .pipeline import load_all, positions_all
-    articles = load_all(paths, cache, workers, progress, warn=tell)
+    articles = load_all(paths, cache, workers, progress, warn=tell, max_article_mb=max_article_mb)
     if not articles:
         raise SourceError(f"no articles to read: all {_n(len(paths), 'file')} were skipped")
     check_ids(articles)
@@ -151,6 +158,8 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
           fmt: str = "pdf", standards: list[str] | None = None, cache_dir=True, progress=None,
           stats: dict | None = None, since=None, reliability=None) -> tuple[dict, dict]:
     sources = [Path(s) for s in sources]
+    from .model import check_output
+    check_output(Path(out))                        # a device or pipe is refused before any work
     project = resolve_project(sources, config)
     if locale or project.locale_set:
         from .i18n import get_locale

@@ -110,7 +110,19 @@ def _cache_arg(no_cache: bool, cache_dir):
     return Path(cache_dir) if cache_dir else True
 
 
+def _max_article(ctx, param, value):
+    from . import pipeline
+    if value is not None:
+        if value < 0:
+            raise click.BadParameter("expected a size in MB (0 for no limit)")
+        pipeline.MAX_ARTICLE_MB = value
+    return value
+
+
 def sources_opts(f):
+    f = click.option("--max-article-mb", type=float, default=5.0, show_default=True, expose_value=False,
+                     callback=_max_article, metavar="MB",
+                     help="Skip (with a warning) articles larger than this; 0 for no limit.")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) on stdout.")(f)
     f = click.option("--no-cache", is_flag=True, help="Do not read or write the per-article cache.")(f)
     f = click.option("--cache-dir", type=click.Path(file_okay=False), envvar="BRIEFING_CACHE_DIR",
@@ -310,7 +322,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     """
     from .api import render as do_render
     from .i18n import get_locale
-    from .model import load_briefing
+    from .model import check_output, load_briefing
     from .layouts import find_layout
     t0 = time.perf_counter()
     src = Path(briefing_file)
@@ -320,6 +332,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
     find_layout(layout, src.resolve().parent)          # a typo fails before any work
     doc = load_briefing(src)
     out = Path(output) if output else src.with_suffix("." + fmt)
+    check_output(out, [src])                     # never the input itself (a YAML file named x.pdf)
     fig = do_render(doc, out, layout=layout, project_base=src.resolve().parent, locale=locale, fmt=fmt,
                     standards=_standards(standards), warn=lambda m: click.echo(m, err=True), edited=True)
     if quiet:
@@ -565,9 +578,8 @@ def cache_info(cache_dir):
     Examples:
       briefing cache info
     """
-    root = _cache_root(cache_dir)
-    files = list(root.rglob("*.pkl")) if root.exists() else []
-    click.echo(f"{root}: {len(files)} entries, {_size(sum(f.stat().st_size for f in files))}")
+    from .cache import info_text
+    click.echo(info_text(_cache_root(cache_dir)))
 
 
 @cache.command("clear")
@@ -575,14 +587,15 @@ def cache_info(cache_dir):
 def cache_clear(cache_dir):
     """Empty the cache (the next run reads every article again).
 
+    Removes only what briefing wrote there (its database file, and entries of the old
+    pickle cache); any other file in the folder is left alone.
+
     \b
     Examples:
       briefing cache clear
     """
-    from .pipeline import Cache
-    root = _cache_root(cache_dir)
-    n = Cache(root).clear()
-    click.echo(f"cleared {n} entries from {root}")
+    from .cache import clear_text
+    click.echo(clear_text(_cache_root(cache_dir)))
 
 
 def main(argv=None, prog_name="briefing"):

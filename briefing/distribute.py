@@ -140,14 +140,16 @@ def load_distribution(path) -> Distribution:
     """Read and validate a distribution file; every problem is reported at once."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        from .text import safe_yaml
+        data = safe_yaml(path.read_text(encoding="utf-8")) or {}       # no aliases: no YAML bombs
     except FileNotFoundError:
         raise DistributionError("distribution file not found", path)
     except (OSError, UnicodeDecodeError) as e:
         raise DistributionError(f"cannot read distribution file ({e})", path)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DistributionError(f"{'line %d: ' % (mark.line + 1) if mark else ''}not valid YAML", path)
+        raise DistributionError(f"{'line %d: ' % (mark.line + 1) if mark else ''}not valid YAML "
+                                f"({getattr(e, 'problem', None) or e})", path)
     if not isinstance(data, dict):
         raise DistributionError("expected a mapping with from, smtp and audiences", path)
     p: list[str] = []

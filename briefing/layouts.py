@@ -11,6 +11,7 @@ and its Typst files (a file in this folder replaces the parent's file of the sam
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LayoutError
-from .text import yaml_problem
+from .text import safe_yaml, yaml_problem
 from .lazyre import lazy
 
 LAYOUT_KEYS = {
@@ -53,9 +54,11 @@ class Layout:
         return self.file("main.typ")
 
     def file(self, name: str) -> Path:
+        """A file the layout names, from the first folder of the chain that has it; it must
+        resolve inside that folder (a linked file or sub-folder pointing elsewhere is refused)."""
         for folder in self.chain or [self.folder]:
             if (folder / name).is_file():
-                return folder / name
+                return _inside(folder / name, folder, name)
         raise LayoutError(f"layout '{self.name}' has no {name}", self.folder)
 
     def files(self) -> dict[str, Path]:
@@ -67,18 +70,54 @@ class Layout:
                     out[f.name] = _inside(f, folder)
         logo = self.settings.get("logo")
         if logo:
-            src = self.file(logo)
-            out["logo" + Path(logo).suffix.lower()] = _inside(src, src.parent)
+            out["logo" + Path(logo).suffix.lower()] = self.file(logo)
+        return out
+
+    def font_dirs(self) -> list[Path]:
+        """The layouts' own fonts/ folders; each must lie inside its layout folder with nothing
+        in it linking out (Typst would otherwise read, or scan, whatever the link names)."""
+        out = []
+        for folder in self.chain or [self.folder]:
+            fonts = folder / "fonts"
+            if not fonts.is_dir():
+                continue
+            _inside(fonts, folder, "fonts")
+            home = folder.resolve()
+            for dirpath, dirnames, filenames in os.walk(fonts):
+                for n in dirnames + filenames:
+                    p = Path(dirpath) / n
+                    if p.is_symlink():
+                        _inside(p, folder, str(p.relative_to(folder)), home)
+            out.append(fonts)
         return out
 
 
-def _inside(f: Path, folder: Path) -> Path:
-    """A layout file must really be in its folder: a symlink pointing elsewhere is refused, so a
-    layout can read nothing but its own files and the data it is given."""
-    real, home = f.resolve(), folder.resolve()
+def _inside(f: Path, folder: Path, name: str | None = None, home: Path | None = None) -> Path:
+    """A layout file must really be in its folder: a symlink (to the file, or to a folder on its
+    way) pointing elsewhere is refused, so a layout can read nothing but its own files and the
+    data it is given."""
+    real, home = f.resolve(), home or folder.resolve()
     if home not in real.parents:
-        raise LayoutError(f"{f.name} is a link to {real}, outside the layout folder; copy the file in instead", f)
+        raise LayoutError(f"{name or f.name} resolves to {real}, outside the layout folder {home} "
+                          "(a link?); copy the file in instead", f)
     return f
+
+
+_PACKAGE = re.compile(r'"@([A-Za-z][\w-]*/[^"\n]*)"')
+
+
+def check_imports(files: dict[str, Path]) -> None:
+    """Refuse a Typst file that names a package other than the shipped ``@local/briefing``: a
+    ``@preview`` package would make Typst fetch it from the network."""
+    for name, f in files.items():
+        if f.suffix != ".typ":
+            continue
+        for i, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            for m in _PACKAGE.finditer(line):
+                if not m.group(1).startswith("local/briefing:"):
+                    raise LayoutError(f"line {i}: imports the package @{m.group(1)}; rendering never uses the network "
+                                      "and layouts may use only @local/briefing: copy what you need into the "
+                                      "layout's .typ files", f)
 
 
 def builtin_root() -> Path:
@@ -99,8 +138,11 @@ def _read_settings(folder: Path) -> dict:
     cfg = folder / "layout.yaml"
     if not cfg.is_file():
         return {}
+    _inside(cfg, folder)
     try:
-        settings = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
+        settings = safe_yaml(cfg.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as e:
+        raise LayoutError(f"not UTF-8 text ({e.reason} at byte {e.start})", cfg)
     except yaml.YAMLError as e:
         raise LayoutError(f"not valid YAML ({yaml_problem(e)})", cfg)
     if not isinstance(settings, dict):

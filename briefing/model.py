@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BriefingError, ValidationError
+from .text import no_gc, safe_yaml
 
 SCHEMA = "briefing/1"
 PRECISIONS = ("day", "month", "year")
@@ -35,9 +36,98 @@ def _str_repr(dumper, data):
 
 _Dumper.add_representer(str, _str_repr)
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _CDumper(yaml.CSafeDumper):
+        pass
+    _CDumper.add_representer(str, _str_repr)
+else:                                                  # pragma: no cover - PyYAML without libyaml
+    _CDumper = None
 
-def dump_yaml(doc: dict) -> str:
-    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# text libyaml's emitter writes exactly as PyYAML's does (checked by tests/test_security.py):
+# no character either emitter escapes (control characters, U+0085, U+2028/9, U+FEFF, beyond
+# U+FFFF, lone surrogates), for text with line breaks one that makes a clean `|` block, and keys
+# that are short, non-empty single lines
+_C_UNSAFE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+_C_UNSAFE_BLOCK = re.compile(r" \n|\n |\s\Z|\A\s")
+
+
+class _Nodes:
+    """The node tree PyYAML's SafeRepresenter (with `_str_repr`) makes of a document, built
+    directly for plain data (the representer's bookkeeping was most of the time of a dump),
+    never with anchors, and noting whether libyaml can emit it byte for byte the same."""
+
+    def __init__(self, dumper):
+        self.dumper = dumper
+        self.c_safe = True
+
+    def node(self, x, key: bool = False):
+        t = type(x)
+        if t is str:
+            if self.c_safe and (_C_UNSAFE_CHAR.search(x) or ("\n" in x and (key or _C_UNSAFE_BLOCK.search(x)))
+                                or (key and not 0 < len(x) < 100)):     # simple keys: the emitters' rules differ
+                self.c_safe = False
+            return yaml.ScalarNode(_STR, x, style="|" if "\n" in x else None)
+        if t is dict:
+            return yaml.MappingNode(_MAP, [(self.node(k, True), self.node(v)) for k, v in x.items()], flow_style=False)
+        if t is list:
+            return yaml.SequenceNode(_SEQ, [self.node(v) for v in x], flow_style=False)
+        if x is None:
+            return yaml.ScalarNode(_NULL, "null")
+        if t is bool:
+            return yaml.ScalarNode(_BOOL, "true" if x else "false")
+        if t is int:
+            return yaml.ScalarNode(_INT, str(x))
+        return self.dumper.represent_data(x)          # floats, dates...: the representer's own way
+
+
+def dump_yaml(doc: dict, c: bool | None = None) -> str:
+    """The document as YAML text: with libyaml's emitter when it writes the same bytes as the
+    pure-Python one (``c``: force one or the other, for tests)."""
+    import io
+    use_c = _CDumper is not None if c is None else c
+    kw = dict(allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    with no_gc():
+        py = _Dumper(io.StringIO(), **kw)
+        nodes = _Nodes(py)
+        root = nodes.node(doc)
+        if use_c and c is None and not nodes.c_safe:
+            use_c = False
+        out = io.StringIO()
+        dumper = (_CDumper if use_c else _Dumper)(out, **kw)
+        try:
+            dumper.open()
+            dumper.serialize(root)
+            dumper.close()
+        finally:
+            dumper.dispose()
+        return out.getvalue()
+
+
+def check_output(path: Path, inputs=()) -> None:
+    """Only regular files are written: an existing output that is a device, a pipe, a socket (or
+    a link to one) is an error, never replaced; so is an output that is one of the inputs."""
+    import stat
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise BriefingError(f"cannot write the file ({e.strerror or e})", path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else
+                "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file")
+        raise BriefingError(f"is {kind}, not a regular file; outputs are written only to regular files "
+                            "(give another name)", path)
+    for i in inputs:
+        try:
+            if os.path.samefile(path, i):
+                raise BriefingError(f"is the input {i}; writing would overwrite it (give another name with -o)", path)
+        except OSError:
+            pass
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -48,6 +138,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise BriefingError("output folder does not exist", folder)
     if path.is_dir():
         raise BriefingError("is a folder; give a file name to write", path)
+    check_output(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as e:
@@ -69,6 +160,42 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _as_text(loader, node):
+    return loader.construct_scalar(node)
+
+
+def _no_binary(loader, node):
+    raise yaml.constructor.ConstructorError(None, None, "binary data (!!binary) is not allowed in a briefing file",
+                                            node.start_mark)
+
+
+# a briefing file is text: a bare timestamp stays the text it is (validation says if it is not a
+# date), binary data is refused
+_LOAD_AS = {"tag:yaml.org,2002:timestamp": _as_text, "tag:yaml.org,2002:binary": _no_binary}
+MAX_DEPTH = 12           # the deepest a briefing/1 document goes is 5 (chronology[i].credits.outlets[j])
+
+
+def _plain_problems(v, where: str = "(top)", depth: int = 0, out: list | None = None) -> list[str]:
+    """What in a loaded document is not plain text, numbers, lists and mappings, with its path."""
+    out = [] if out is None else out
+    if len(out) >= 20:
+        return out
+    if depth > MAX_DEPTH:
+        out.append(f"{where}: nested more than {MAX_DEPTH} levels deep")
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            if not isinstance(k, str):
+                out.append(f"{where}: key {k!r} is not text")
+            else:
+                _plain_problems(x, k if where == "(top)" else f"{where}.{k}", depth + 1, out)
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            _plain_problems(x, f"{where}[{i}]", depth + 1, out)
+    elif not (v is None or isinstance(v, (str, int, float))):
+        out.append(f"{where}: {type(v).__name__} is not allowed here (expected text, a number, a list or a mapping)")
+    return out
+
+
 def save_briefing(doc: dict, path) -> None:
     problems = validate(doc)
     if problems:
@@ -86,13 +213,16 @@ def load_briefing(path) -> dict:
     except (OSError, UnicodeDecodeError) as e:
         raise BriefingError(f"cannot read briefing file ({e})", path)
     try:
-        doc = yaml.safe_load(text)
+        doc = safe_yaml(text, _LOAD_AS)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise BriefingError(f"{where}not valid YAML ({getattr(e, 'problem', None) or e})", path)
     if not isinstance(doc, dict):
         raise ValidationError(["(top): expected a mapping with schema: briefing/1"], path)
+    problems = _plain_problems(doc)
+    if problems:
+        raise ValidationError(problems, path)
     doc = normalize(doc)
     problems = validate(doc)
     if problems:
@@ -143,6 +273,37 @@ def _str_list(v) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
+def _optional_text(p: list[str], d: dict, where: str, keys) -> None:
+    """Fields that are text when present (null allowed)."""
+    for k in keys:
+        v = d.get(k)
+        if v is not None and not isinstance(v, str):
+            p.append(f"{where}{k}: expected text or null, got {v!r}"[:200])
+
+
+def _sourcing_fields(p: list[str], d: dict, where: str) -> None:
+    """sourcing (text), credits ({outlets, others}: lists of text), corroboration ({articles,
+    reports}: whole numbers), each optional."""
+    _optional_text(p, d, where + ".", ("sourcing",))
+    cr = d.get("credits")
+    if cr is not None:
+        if not isinstance(cr, dict):
+            p.append(f"{where}.credits: expected a mapping with outlets and others (lists of names), or null")
+        else:
+            for k in ("outlets", "others"):
+                if cr.get(k) is not None and not _str_list(cr.get(k)):
+                    p.append(f"{where}.credits.{k}: expected a list of names")
+    co = d.get("corroboration")
+    if co is not None:
+        if not isinstance(co, dict):
+            p.append(f"{where}.corroboration: expected a mapping with articles and reports (numbers), or null")
+        else:
+            for k in ("articles", "reports"):
+                v = co.get(k)
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                    p.append(f"{where}.corroboration.{k}: expected a whole number, got {v!r}")
+
+
 def validate(doc: dict) -> list[str]:
     """Every problem in a briefing/1 document, each prefixed with its path."""
     p: list[str] = []
@@ -152,6 +313,7 @@ def validate(doc: dict) -> list[str]:
         p.append("title: expected a non-empty string")
     if doc.get("as_of") is not None and not _is_date(doc.get("as_of")):
         p.append(f"as_of: not a date (YYYY-MM-DD): {doc.get('as_of')!r}")
+    _optional_text(p, doc, "", ("organisation", "marking", "as_of_source", "generator"))
     ids: set[str] = set()
     arts = doc.get("articles")
     if not isinstance(arts, list):
@@ -174,6 +336,7 @@ def validate(doc: dict) -> list[str]:
             p.append(f"{w}.outlet: expected a string or null")
         if a.get("published") is not None and not _is_date(a.get("published")):
             p.append(f"{w}.published: not a date (YYYY-MM-DD): {a.get('published')!r}")
+        _optional_text(p, a, w + ".", ("url", "author", "language"))
         cites = a.get("cites", [])
         if not isinstance(cites, list):
             p.append(f"{w}.cites: expected a list")
@@ -183,6 +346,8 @@ def validate(doc: dict) -> list[str]:
                 p.append(f"{w}.cites[{j}].name: expected a non-empty string")
             elif c.get("kind") not in CITE_KINDS:
                 p.append(f"{w}.cites[{j}].kind: expected one of {', '.join(CITE_KINDS)}, got {c.get('kind')!r}")
+            else:
+                _optional_text(p, c, f"{w}.cites[{j}].", ("role",))
 
     def check_sources(where, v):
         if not _str_list(v) or not v:
@@ -230,6 +395,7 @@ def validate(doc: dict) -> list[str]:
                         if not isinstance(su, dict) or su.get("article") not in ids or \
                                 not isinstance(su.get("quote"), str) or not su.get("quote").strip():
                             p.append(f"{wj}.support[{k2}]: expected {{article: a known article id, quote: its sentence}}")
+            _sourcing_fields(p, x, wj)
     def check_event(w, e, dated_required=False):
         prec = e.get("precision")
         if prec not in PRECISIONS:
@@ -269,6 +435,20 @@ def validate(doc: dict) -> list[str]:
                         p.append(f"{w}.support[{j}].article: unknown article id {x['article']!r}")
         if not _str_list(e.get("flags", [])):
             p.append(f"{w}.flags: expected a list of strings")
+        _optional_text(p, e, w + ".", ("inferred", "quote", "anomaly"))
+        _sourcing_fields(p, e, w)
+        for k, fields in (("basis", ("rule", "anchor", "date")), ("anomaly_basis", ("kind", "ref"))):
+            b = e.get(k)
+            if b is None:
+                continue
+            if not isinstance(b, dict):
+                p.append(f"{w}.{k}: expected a mapping of {', '.join(fields)}, or null")
+                continue
+            _optional_text(p, b, f"{w}.{k}.", fields)
+            for f in ("date", "ref"):
+                if isinstance(b.get(f), str) and f in fields and not any(_is_date(b[f], r) for r in _DATE_RX.values()):
+                    if not (k == "anomaly_basis" and f == "ref"):
+                        p.append(f"{w}.{k}.{f}: not a date: {b[f]!r}")
     issues = doc.get("issues", [])
     if not isinstance(issues, list):
         p.append("issues: expected a list")

@@ -8,7 +8,8 @@ Two per-article stages are worth keeping between runs:
    (their names and aliases, including the people learnt from the set).
 
 Both are cached by content hash in a folder the user can clear (``briefing cache clear``;
-default ``$BRIEFING_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefing``, else ``~/.cache/briefing``).
+default ``$BRIEFING_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefing``, else ``~/.cache/briefing``),
+as JSON in one SQLite file (``cache.py``: no entry can run code; a foreign folder is refused).
 Large sets use a process pool across the machine's cores. Everything else (resolving dates
 against the anchor, merging, ranking) is set-level and cheap, and is done afresh every run.
 """
@@ -16,19 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
 from .articles import Article, load_article
+from .cache import Cache  # noqa: F401  (the cache: SQLite, JSON entries; see cache.py)
 from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
 
 STAGE_VERSION = {"analysis": "8", "positions": "7"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
+MAX_ARTICLE_MB = 5.0     # a larger file is skipped with a warning (--max-article-mb changes it)
 
 
 def default_cache_dir() -> Path:
@@ -36,51 +37,6 @@ def default_cache_dir() -> Path:
         return Path(os.environ["BRIEFING_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "briefing"
-
-
-class Cache:
-    """Pickled stage results under ``root/stage/ab/<key>.pkl``; a damaged entry is a miss."""
-
-    def __init__(self, root: Path | None):
-        self.root = Path(root) if root else None
-        self.hits = self.misses = 0
-
-    def _path(self, stage: str, key: str) -> Path:
-        return self.root / stage / key[:2] / f"{key}.pkl"
-
-    def get(self, stage: str, key: str):
-        if not self.root:
-            self.misses += 1
-            return None
-        try:
-            with open(self._path(stage, key), "rb") as f:
-                value = pickle.load(f)
-            self.hits += 1
-            return value
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-            self.misses += 1
-            return None
-
-    def put(self, stage: str, key: str, value) -> None:
-        if not self.root:
-            return
-        p = self._path(stage, key)
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=".part")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, p)
-        except OSError:
-            pass                      # a read-only or full cache folder only costs speed
-
-    def clear(self) -> int:
-        import shutil
-        if not self.root or not self.root.exists():
-            return 0
-        n = sum(1 for _ in self.root.rglob("*.pkl"))
-        shutil.rmtree(self.root, ignore_errors=True)
-        return n
 
 
 def file_key(path: Path, raw: bytes) -> str:
@@ -143,12 +99,33 @@ def workers_default() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, warn=None) -> list[Article]:
-    """Analyse every file (cached by content); skipped files are warned about."""
+def too_big(path: Path, max_mb: float | None) -> str | None:
+    """Why a file is skipped for its size, or None (a file that cannot be stat'ed is left to the
+    loader, which says why it cannot be read)."""
+    limit = MAX_ARTICLE_MB if max_mb is None else max_mb
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if limit > 0 and size > limit * 1024 * 1024:
+        return (f"{size / 1024 / 1024:.1f} MB, over the {limit:g} MB limit for an article; skipped "
+                "(--max-article-mb to change it)")
+    return None
+
+
+def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, warn=None,
+             max_article_mb: float | None = None) -> list[Article]:
+    """Analyse every file (cached by content); skipped files (too big, empty, binary...) are
+    warned about."""
     out: dict[str, Article] = {}
     keys: dict[str, str] = {}
     todo = []
     for p in paths:
+        big = too_big(p, max_article_mb)
+        if big:
+            if warn:
+                warn(f"warning: {p}: {big}")
+            continue
         try:
             raw = p.read_bytes()
         except OSError:
@@ -173,6 +150,7 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
         if path in keys:
             art.key = keys[path]
             cache.put("analysis", keys[path], art)
+    cache.flush()
     from .extract.sources import prime
     arts = [out[str(p)] for p in paths if str(p) in out]
     for a in arts:
@@ -202,4 +180,5 @@ def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 
         results[i] = res
         if getattr(articles[i], "key", None):
             cache.put("positions", k, res)
+    cache.flush()
     return [p for i in range(len(articles)) for p in results[i]]

@@ -10,6 +10,7 @@ Output is written atomically, after compilation has succeeded.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections import Counter
@@ -28,7 +29,7 @@ from .errors import LayoutError, RenderError
 from .glyphs import clean_view
 from .i18n import Localizer
 from .editions import edition_view, item_marks
-from .layouts import Layout, base_dir
+from .layouts import Layout, base_dir, check_imports
 from .formats import OUTPUT_FORMATS
 from .model import write_atomic
 from .text import short_words
@@ -460,6 +461,10 @@ def _typst_error(e: Exception, layout: Layout, files: dict[str, Path]) -> Layout
             src = files.get(name, layout.folder / name)
         where = f"{src}:{m.group(2)}:{m.group(3)}"
     hint = ("; hint: " + "; ".join(hints)) if hints else ""
+    if "download package" in msg:
+        return LayoutError(f"layout '{layout.name}' imports a package Typst would download; rendering never uses "
+                           "the network and layouts may use only @local/briefing: copy what you need into the "
+                           "layout's .typ files", where)
     return LayoutError(f"Typst error in layout '{layout.name}': {msg.strip()}{hint}", where)
 
 
@@ -484,6 +489,26 @@ def fonts_for(font_dirs: list[str]) -> "typst.Fonts":
     return _fonts(tuple((d, os.stat(d).st_mtime_ns) for d in font_dirs))
 
 
+_PROXIES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy")
+
+
+@contextlib.contextmanager
+def _offline():
+    """While Typst compiles, any package download it might still attempt (an import spelt so that
+    `check_imports` cannot see it) goes to a closed local port: rendering never uses the network."""
+    saved = {k: os.environ.get(k) for k in _PROXIES}
+    for k in _PROXIES:
+        os.environ[k] = "" if "no_proxy" in k.lower() else "http://127.0.0.1:9"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def compile_layout(view: dict, layout: Layout, fmt: str = "pdf", standards: list[str] | None = None,
                    timestamp: dt.datetime | None = None, ppi: float = 144) -> tuple[list[bytes], list[str]]:
     """Compile the layout with the view-model: (pages or [pdf], warnings)."""
@@ -492,14 +517,19 @@ def compile_layout(view: dict, layout: Layout, fmt: str = "pdf", standards: list
     # pictographs no shipped font draws would print as boxes and break PDF/A: left out (glyphs.py)
     data = json.dumps(clean_view(view), ensure_ascii=False)
     files = layout.files()
-    font_dirs = [str(p) for p in [base_dir() / "fonts", *(f / "fonts" for f in layout.chain)] if p.is_dir()]
-    with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
+    check_imports(files)
+    font_dirs = [str(p) for p in [base_dir() / "fonts", *layout.font_dirs()] if p.is_dir()]
+    with tempfile.TemporaryDirectory(prefix="briefing-") as tmp, _offline():
+        (Path(tmp) / "src").mkdir()
+        (Path(tmp) / "no-packages").mkdir()
         for name, src in files.items():
-            shutil.copy(src, Path(tmp) / name)
+            shutil.copy(src, Path(tmp) / "src" / name)
         try:
-            compiler = typst.Compiler(str(Path(tmp) / "main.typ"), root=tmp, font_paths=fonts_for(font_dirs),
-                                      ignore_system_fonts=True, sys_inputs={"data": data},
-                                      package_path=str(base_dir() / "packages"))
+            # an empty package cache: only the shipped @local/briefing is found, nothing else
+            compiler = typst.Compiler(str(Path(tmp) / "src" / "main.typ"), root=str(Path(tmp) / "src"),
+                                      font_paths=fonts_for(font_dirs), ignore_system_fonts=True, sys_inputs={"data": data},
+                                      package_path=str(base_dir() / "packages"),
+                                      package_cache_path=str(Path(tmp) / "no-packages"))
             kw = {"format": fmt, "timestamp": timestamp}
             if fmt == "pdf":
                 kw["pdf_standards"] = list(standards or [])

@@ -4,6 +4,8 @@ Nothing here knows about any particular article: the rules are those of news Eng
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,20 +25,118 @@ def data_file(name: str):
         return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors and aliases: a file from elsewhere cannot make a billion laughs."""
+@contextlib.contextmanager
+def no_gc():
+    """The cyclic garbage collector paused while a big acyclic structure is built (a YAML
+    document, its node tree, a cache entry): its passes over the growing heap were about half of
+    the time; everything built is freed by reference counting as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+MAX_YAML_DEPTH = 64       # nesting deeper than this is refused (a hostile file, not a briefing)
+
+
+class _Checked:
+    """Loader mixin: a value that does not construct (``2026-02-30``, ``!!int abc``) is a YAML
+    error with its position, not a ValueError from deep inside PyYAML."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, UnicodeError) as e:
+            raise yaml.constructor.ConstructorError(None, None, f"invalid value ({e})", node.start_mark)
+
+
+class _NoAliasLoader(_Checked, yaml.SafeLoader):
+    """Safe YAML without anchors and aliases (a file from elsewhere cannot make a billion
+    laughs) and nested at most MAX_YAML_DEPTH deep (nor exhaust the stack)."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed here",
                                                     event.start_mark)
-        return super().compose_node(parent, index)
+        if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            if self._depth >= MAX_YAML_DEPTH:
+                raise yaml.constructor.ConstructorError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                                        self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-def safe_yaml(text: str):
-    """yaml.safe_load without aliases (YAMLError on one, with its position)."""
-    return yaml.load(text, Loader=_NoAliasLoader)
+_CLoader = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+if _CLoader is not None:
+    class _CNoAliasLoader(_Checked, _CLoader):
+        """libyaml's parser, used only for text that cannot hold an alias or deep nesting (see
+        ``_c_can_load``): the same result as ``_NoAliasLoader``, several times faster."""
+else:                                             # pragma: no cover - PyYAML without libyaml
+    _CNoAliasLoader = None
+
+# an anchor or alias starts after a line start, a space or a flow indicator; in text that has
+# none of these no alias can occur (a quote with " *" merely takes the pure-Python path)
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,\ufeff])[&*]", re.M)
+# a collection opens with [ or { after one of these (or a tag); [] and {} are empty ones
+_FLOW_OPEN = re.compile(r"(?:^|[:\-,\[{?]|![^\s\[\]{},]*)[ \t]*[\[{](?![\]}])", re.M)
+# block nesting needs indentation (or "- " / "? " indicators) at least half as deep
+_DEEP_BLOCK = re.compile(r"^[ \t?\-]{%d,}" % (MAX_YAML_DEPTH // 2), re.M)
+
+
+def _c_can_load(text: str) -> bool:
+    """Whether libyaml may parse this text: no possible alias, and a nesting depth provably
+    under the limit (libyaml has no depth limit and overflows the C stack on deep nesting)."""
+    if _CNoAliasLoader is None or _MAYBE_ALIAS.search(text) or _DEEP_BLOCK.search(text):
+        return False
+    n = 0
+    for _ in _FLOW_OPEN.finditer(text):
+        n += 1
+        if n >= MAX_YAML_DEPTH // 2:
+            return False
+    return True
+
+
+def _loader_classes(extra: dict | None):
+    """(C loader or None, Python loader), with ``extra`` constructors {tag: function}."""
+    if not extra:
+        return _CNoAliasLoader, _NoAliasLoader
+    key = tuple(sorted(extra.items()))
+    got = _LOADERS.get(key)
+    if got is None:
+        py = type("_Loader", (_NoAliasLoader,), {})
+        c = type("_CLoader", (_CNoAliasLoader,), {}) if _CNoAliasLoader else None
+        for cls in (py, c):
+            if cls is not None:
+                for tag, fn in extra.items():
+                    cls.add_constructor(tag, fn)
+        got = _LOADERS[key] = (c, py)
+    return got
+
+
+_LOADERS: dict = {}
+
+
+def safe_yaml(text: str, constructors: dict | None = None):
+    """yaml.safe_load without aliases and without deep nesting (YAMLError on either, with its
+    position), through libyaml's C parser when the text allows it. ``constructors`` replaces
+    the constructors of some tags."""
+    c, py = _loader_classes(constructors)
+    try:
+        with no_gc():
+            return yaml.load(text, Loader=c if c is not None and _c_can_load(text) else py)
+    except (ValueError, TypeError, OverflowError, RecursionError) as e:
+        raise yaml.YAMLError(f"invalid value ({e})") from None
 
 
 def decode_text(raw: bytes) -> tuple[str, str | None]:
@@ -212,15 +312,23 @@ _STARTERS = {
 _CAND = lazy(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w])""")
 
 
+_NEXT_WORD = re.compile(r"""["'“‘«(\[]?([\w'’-]+)""")
+
+
 def _prev_token(text: str, end: int) -> str:
-    m = re.search(r"(\S+)$", text[:end])
-    return m.group(1) if m else ""
+    """The run of non-space characters ending at ``end`` (looked for backwards from there: the
+    text before it is never copied, so a long paragraph costs linear time, not quadratic)."""
+    if end > 0 and text[end - 1] == "\n":       # as `(\S+)$` did: `$` also matches before a final newline
+        end -= 1
+    i = end
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return text[i:end]
 
 
 def _is_break(text: str, m: re.Match) -> bool:
     punct, closer = m.group(1), m.group(2)
-    nxt = text[m.end():]
-    nword = re.match(r"""["'“‘«(\[]?([\w'’-]+)""", nxt)
+    nword = _NEXT_WORD.match(text, m.end())
     nw = nword.group(1) if nword else ""
     if not nw:
         return False
