@@ -88,8 +88,13 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
     # "his Russian counterpart, Sergei Lavrov"
     rx2 = re.compile(r"(?<![\w.])(" + alias_rx + r")\s+(?:counterpart|colleague|envoy|negotiator|diplomat|ally),?\s+" + name + r"\b")
     votes: dict[str, Counter] = {}
+    # only sentences naming a title or a counterpart can introduce a person: a cheap test first
+    pre = re.compile("|".join(sorted({re.escape(t.split()[-1]) for t in titles} |
+                                      {"counterpart", "colleague", "envoy", "negotiator", "diplomat", "ally"})))
     for art in articles:
         for s in art.sentences:
+            if not pre.search(s.text):
+                continue
             for m in [*rx.finditer(fold(s.text)), *rx2.finditer(fold(s.text))]:
                 who = alias_to.get(m.group(1))
                 person = m.group(2)
@@ -133,12 +138,12 @@ def pick_actors(articles, limit: int = 6) -> list[Actor]:
     # groups must not swallow their members here: keep only the group's own names
     own = {e["name"]: {e["name"], *e["aliases"]} for e in entries}
     cands = [Actor(a.name, [t for t in a.aliases if t in own[a.name]]) for a in cands]
-    cands = learn_people(articles, cands)
-    matcher = ActorMatcher(cands)
-    speaks, mentions = Counter(), Counter()
     # the main actors show in any large sample: a big set is judged on a fixed sample of it
     sample = articles if len(articles) <= PICK_SAMPLE else \
         [articles[i * len(articles) // PICK_SAMPLE] for i in range(PICK_SAMPLE)]
+    cands = learn_people(sample, cands)
+    matcher = ActorMatcher(cands)
+    speaks, mentions = Counter(), Counter()
     for art in sample:
         for p in positions_in(art, matcher):
             speaks[p.actor] += 1

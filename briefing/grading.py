@@ -293,11 +293,12 @@ def contradictions(doc: dict, arts: dict | None = None) -> list[dict]:
         for w in ws:
             index.setdefault(w, []).append(i)
     out, seen = [], set()
+    common = min(300, max(40, len(entries) // 50))
     for i, (actor, item, ws) in enumerate(entries):
         cands: dict[int, int] = {}
         for w in ws:
             hits = index[w]
-            if len(hits) > 300:                 # a word in every item says nothing
+            if len(hits) > common:              # a word in very many items says nothing
                 continue
             for j in hits:
                 if j > i:
