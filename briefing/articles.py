@@ -183,7 +183,6 @@ def load_article(path: Path) -> Article:
     else:
         inferred = True
         first_sent = next((s for b in blocks if b.kind != "heading" for s in split_sentences(b.text)), "")
-        words = first_sent.split()
         from .text import short_words
         title = short_words(first_sent, 14).rstrip(",;:")
         title = title or path.stem

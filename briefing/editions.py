@@ -18,7 +18,6 @@ This module reads briefing documents only; it imports no extractor and no Typst.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re

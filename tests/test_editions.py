@@ -2,7 +2,6 @@
 and dropped, in the YAML, the PDF and the email; ids that hold across editions."""
 from __future__ import annotations
 
-import copy
 import email
 import email.policy
 import shutil

@@ -965,7 +965,7 @@ _RULES_SRC: list[tuple[str, str, str, object, str]] = [
     ("month_early", "DATE", _L + r"(?:early|mid|late)[- ](?P<mon>March|May)(?![\w-])", _v_month, "month"),
     ("week_of_month", "DATE", _L + rf"the\s+(?P<which>first|last|final)\s+week\s+of\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_YR}))?(?!\w)", _v_week_of_month, "month"),
     ("year_mod", "DATE", _L + rf"(?:(?:early|mid|late)[- ]|the\s+(?:start|beginning|middle|end)\s+of\s+)(?P<y>{_YR})(?![\d,.]\d)(?![\w-])", _v_year, "digit"),
-    ("year", "DATE", _L + rf"(?P<y>(?:19|20)\d\d)(?![\d,.]\d)(?![\w%-])(?!\s*\))?" + _YEAR_NOT_NUM, _v_year, "digit"),
+    ("year", "DATE", _L + r"(?P<y>(?:19|20)\d\d)(?![\d,.]\d)(?![\w%-])(?!\s*\))?" + _YEAR_NOT_NUM, _v_year, "digit"),
     ("apos_year", "DATE", r"\b(?:since|in|of|from|until|by|the|to|and)\s+(?P<t>['’](?P<yy>\d\d))(?![\w'’])", _v_apos_year, "digit"),
     ("decade", "DATE", _L + r"(?:(?:early|mid|late)[- ])?(?:(?P<cent>1[6-9]|20)(?P<dec>\d0)|['’]?(?P<dd>\d0))['’]?s(?!\w)", _v_decade, "digit"),
     ("century", "DATE", _L + r"the\s+(?P<n>\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|nineteenth|twentieth|twenty-first)[- ]century(?!\w)", _v_century, "relative"),
@@ -1282,31 +1282,27 @@ def infer_anchor(text: str, today: dt.date | None = None) -> tuple[dt.date, str,
     reader. A dateline without a year takes the most recent such day not after ``today`` (by
     default the current date) on which its weekday, if it names one, falls. None if nothing
     fits."""
-    head = text[:600]
-    for rx in _DATELINE:
-        m = rx.search(head)
-        if not m:
-            continue
-        g = m.groupdict()
-        mon = _month(g.get("mon") or g.get("mon2"))
-        day = int(g.get("d") or g.get("d2"))
-        wd = WEEKDAYS.get((g.get("wd") or "").lower())
-        what = f"dateline '{m.group(0).strip()}'"
-        if g.get("y"):
+    parts = dateline_parts(text)
+    if parts:
+        mon, day, wd, year, what = parts
+        if year:
             try:
-                d = dt.date(int(g["y"]), mon, day)
+                d = dt.date(year, mon, day)
             except ValueError:
-                continue
-            how = f"inferred from the {what}"
-            if wd is not None and weekday_conflict(d, wd):
-                how += f"; {weekday_conflict(d, wd)}"
-            return d, "day", how
-        ref = today or dt.date.today()
-        y = year_for(mon, day, ref, wd)
-        if y is None:
-            continue
-        note = f"the most recent {calendar.month_name[mon]} {day}" + (f" that is a {calendar.day_name[wd]}" if wd is not None else "")
-        return dt.date(y, mon, day), "day", f"inferred from the {what}; year inferred: {note} not after {ref.isoformat()}"
+                d = None
+            if d is not None:
+                how = f"inferred from the {what}"
+                if wd is not None and weekday_conflict(d, wd):
+                    how += f"; {weekday_conflict(d, wd)}"
+                return d, "day", how
+        else:
+            ref = today or dt.date.today()
+            y = year_for(mon, day, ref, wd)
+            if y is not None:
+                note = f"the most recent {calendar.month_name[mon]} {day}" + \
+                    (f" that is a {calendar.day_name[wd]}" if wd is not None else "")
+                return dt.date(y, mon, day), "day", \
+                    f"inferred from the {what}; year inferred: {note} not after {ref.isoformat()}"
     lede = text[:400]
     for t in timexes(lede):
         if t.rule in ("mdy", "dmy", "iso") and _DAY_IN.fullmatch(t.value):

@@ -119,7 +119,6 @@ _SKIP_ADVERB = re.compile(r"^(?:also|again|now|later|earlier|previously|still|re
                           r"immediately|quickly|already|long|consistently|has|have|had|is|are|was|were|would|will|"
                           r"could|may|might|did|does|do|not|never|been|being|continued|continues|continue|to|"
                           r"yet|once|further|then|in|turn|for|its|part|his|her|their|own|\w+ly)$", re.I)
-_ACTION_HINT = re.compile(r"^(?:made|make|makes)$")
 
 
 _PASSIVE_FUTURE = re.compile(r"^(?:is|are|was|were|had been|has been|have been)\s+(?:\w+ly\s+)?(?:expected|set|scheduled|due|slated|poised|"
@@ -247,7 +246,7 @@ def _main_clause(text: str) -> str:
     return strip_lead(s)
 
 
-from .common import MAX_CLAIM_WORDS, compose_claim  # noqa: E402
+from .common import compose_claim  # noqa: E402
 
 
 def _sentence_end(s: str) -> str:
@@ -312,13 +311,6 @@ _FUNCTION_WORDS = {"the", "a", "an", "it", "this", "that", "these", "those", "th
                    "its", "their", "his", "her", "any", "all", "no", "some", "both", "such", "if", "when", "while",
                    "as", "one", "two", "three", "several", "many", "most", "none", "nothing", "every", "each", "you",
                    "your", "my", "us", "them", "what", "how", "why", "whether", "only", "more", "further", "talks"}
-
-
-def _proper_start(s: str) -> bool:
-    w = s.split()[0] if s.split() else ""
-    return bool(re.match(r"[A-Z][a-z]+", w)) and w.lower() not in {
-        "the", "a", "an", "it", "this", "that", "these", "those", "there", "talks", "we", "our", "they", "he", "she",
-        "its", "their", "his", "her", "any", "all", "no", "some", "both", "such", "if", "when", "while", "as"}
 
 
 _REPORT_FRAME = re.compile(r"\b(?:reports?|reporting|word|indications|signs)\s+(?:\w+\s+)?that\s+", re.I)
