@@ -19,8 +19,13 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
 
 def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
             cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None,
-            since=None, reliability=None, max_article_mb: float | None = None) -> dict:
+            since=None, reliability=None, max_article_mb: float | None = None, written: dict | None = None) -> dict:
     """Read the articles and build the briefing/1 document (a dict).
+
+    ``written``: a dict the caller passes when it will write the briefing/1 file; for a set
+    unchanged since a run that wrote it (same files, project, reliability table, no ``since``)
+    it receives ``{"yaml": text}``, the file's text as written then (writing it is most of an
+    unchanged re-run).
 
     ``max_article_mb``: files larger than this are skipped with a warning (default
     ``pipeline.MAX_ARTICLE_MB``, 5 MB; 0 for no limit).
@@ -68,8 +73,18 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
             say(line)
         if stats is not None:
             stats.update({"articles": n, "files": len(paths), "cache_hits": n, "cache_misses": 0, "workers": workers})
+        text_key = _text_key(set_key, table) if since is None else None
+        text = cache.get("briefing-yaml", text_key) if written is not None and text_key else None
+        if isinstance(text, str):
+            written["yaml"] = text
+            written["key"] = None
+            cache.close()
+            return doc                        # counts only: the file's text is the graded one
+        out = edition(doc, table, since, say)
+        if written is not None and text_key:
+            written["key"], written["cache_dir"] = text_key, cache.root
         cache.close()
-        return edition(doc, table, since, say)
+        return out
     told: list[str] = []
 
     def tell(m: str) -> None:            # what is said during extraction, kept to be said again
@@ -81,7 +96,23 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
             cache.put("briefing", set_key, {"doc": doc, "log": told})
     finally:
         cache.close()
+    if written is not None and set_key and since is None:
+        written["key"], written["cache_dir"] = _text_key(set_key, table), cache.root
     return edition(doc, table, since, say)
+
+
+def _text_key(set_key: str | None, table: dict) -> str | None:
+    import hashlib
+    return hashlib.sha256(f"{set_key}\0{sorted(table.items())!r}\0yaml-1".encode()).hexdigest() if set_key else None
+
+
+def remember_text(written: dict, text: str) -> None:
+    """Keep the written briefing/1 text of a set for its next unchanged run."""
+    if written.get("key") and written.get("cache_dir"):
+        from .pipeline import Cache
+        c = Cache(written["cache_dir"])
+        c.put("briefing-yaml", written["key"], text)
+        c.close()
 
 
 def reliability_table(project: Project, reliability=None, since=None) -> dict:

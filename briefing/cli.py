@@ -273,18 +273,24 @@ def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir
       briefing extract articles/ -o brief.yaml --as-of 2026-02-15
       briefing extract articles/ -o 2026-02-16.yaml --since 2026-02-15.yaml
     """
-    from .api import extract as do_extract
-    from .model import save_briefing
+    from .api import extract as do_extract, remember_text
+    from .model import save_briefing, write_atomic
     t0 = time.perf_counter()
     progress = Progress(quiet or as_json)
     stats: dict = {}
+    written: dict = {}
     try:
         doc = do_extract(_sources(sources), config=config, as_of=as_of, log=_log(quiet or as_json),
                          cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats,
-                         since=since, reliability=reliability)
+                         since=since, reliability=reliability, written=written)
     finally:
         progress.close()
-    save_briefing(doc, output)
+    if "yaml" in written:
+        write_atomic(Path(output), written["yaml"].encode("utf-8"))     # an unchanged set: the same file
+    else:
+        text = save_briefing(doc, output)
+        if written.get("key"):
+            remember_text(written, text)
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
     if as_json:
         import json

@@ -196,11 +196,14 @@ def _plain_problems(v, where: str = "(top)", depth: int = 0, out: list | None = 
     return out
 
 
-def save_briefing(doc: dict, path) -> None:
+def save_briefing(doc: dict, path) -> str:
+    """Validate and write the briefing/1 file; returns the text written."""
     problems = validate(doc)
     if problems:
         raise ValidationError(problems, path)
-    write_atomic(Path(path), dump_yaml(doc).encode("utf-8"))
+    text = dump_yaml(doc)
+    write_atomic(Path(path), text.encode("utf-8"))
+    return text
 
 
 def load_briefing(path) -> dict:

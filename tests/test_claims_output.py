@@ -94,3 +94,23 @@ def test_deleting_an_item_removes_its_bottom_line_point(runner, tmp_path):
     from .conftest import squash
     n = lambda f: squash(pdf_text(f)).count(squash(point["text"][:50]))
     assert n(pdf) < n(before)
+
+
+def test_unchanged_set_writes_the_same_file_from_the_cache(runner, tmp_path):
+    """An unchanged re-run takes the written briefing/1 text from the cache: same bytes; a
+    changed reliability table or --since builds it again."""
+    cache = tmp_path / "cache"
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    assert runner.invoke(cli, ["extract", str(DEV), "-o", str(a), "--cache-dir", str(cache), "-q"]).exit_code == 0
+    res = runner.invoke(cli, ["extract", str(DEV), "-o", str(b), "--cache-dir", str(cache)])
+    assert res.exit_code == 0, res.output
+    assert "all from the cache" in res.output
+    assert a.read_bytes() == b.read_bytes()
+    rel = tmp_path / "rel.yaml"
+    rel.write_text("Reuters: A\n", encoding="utf-8")
+    c = tmp_path / "c.yaml"
+    res = runner.invoke(cli, ["extract", str(DEV), "-o", str(c), "--cache-dir", str(cache), "--reliability", str(rel), "-q"])
+    assert res.exit_code == 0, res.output
+    letters = lambda f: {p["grade"]["reliability"] for x in yaml.safe_load(f.read_text(encoding="utf-8"))["actors"]
+                         for p in x["positions"]}
+    assert letters(a) == {"F"} and "A" in letters(c)          # graded afresh with the new table
