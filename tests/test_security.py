@@ -163,11 +163,12 @@ def test_cache_clear_removes_only_what_briefing_wrote(runner, tmp_path):
     legacy = cache / "positions" / "ab" / ("ab" + "0" * 62 + ".pkl")
     legacy.parent.mkdir(parents=True)
     legacy.write_bytes(b"old pickle entry")
+    # 5 analyses, 5 positions, the set and its written file
     _ok(runner.invoke(cli, ["extract", str(SEEDS), "-o", str(tmp_path / "o.yaml"), "--cache-dir", str(cache), "-q"]))
     info = _ok(runner.invoke(cli, ["cache", "info", "--cache-dir", str(cache)])).output
-    assert "11 entries" in info and "1 entries of the old pickle cache" in info
+    assert "12 entries" in info and "1 entries of the old pickle cache" in info
     res = _ok(runner.invoke(cli, ["cache", "clear", "--cache-dir", str(cache)]))
-    assert "removed 11 entries" in res.output and "1 old-format entries" in res.output, res.output
+    assert "removed 12 entries" in res.output and "1 old-format entries" in res.output, res.output
     assert "briefing-cache.sqlite3" in res.output and "notes.txt" in res.output
     assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine, keep me\n"
     assert (cache / "project" / "draft.md").is_file() and (cache / "analysis" / "README").is_file()
