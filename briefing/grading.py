@@ -27,7 +27,7 @@ from the cache or not, so that an edited reliability file takes effect at once.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -91,6 +91,7 @@ def _aliases() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def outlet_key(name: str | None) -> str | None:
     """The canonical key of an outlet name ("the AP" and "Associated Press" alike)."""
     if not isinstance(name, str) or not name.strip():
@@ -174,14 +175,20 @@ def reliability_path(project, option=None) -> Path | None:
 # ---------------------------------------------------------------- grading
 
 def _cited(quote: str, cites: list[dict], kinds: tuple[str, ...]) -> list[str]:
+    names = tuple((c.get("name"), c.get("kind")) for c in cites or [] if isinstance(c, dict))
+    return list(_cited_in(quote, names, kinds))
+
+
+@lru_cache(maxsize=65536)
+def _cited_in(quote: str, names: tuple, kinds: tuple[str, ...]) -> tuple[str, ...]:
     q = fold(quote).casefold()
     out = []
-    for c in cites or []:
-        name = c.get("name") if isinstance(c, dict) else None
-        if isinstance(name, str) and c.get("kind") in kinds and len(name) > 1 and \
-                re.search(r"(?<!\w)" + re.escape(fold(name).casefold()) + r"(?!\w)", q):
-            out.append(name)
-    return out
+    for name, kind in names:
+        if isinstance(name, str) and kind in kinds and len(name) > 1:
+            n = fold(name).casefold()
+            if n in q and re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", q):
+                out.append(name)
+    return tuple(out)
 
 
 def _supports(item: dict) -> list[dict]:
