@@ -61,6 +61,7 @@ def _analyse(path: str):
     art.cites = article_cites(art.sentences)
     art.sentence_cites = sentence_cites(art.sentences)
     art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]
+    art.blocks = []        # read into sentences; nothing later needs them (less to send back, hold, cache)
     return path, art, None
 
 
