@@ -79,7 +79,8 @@ def _positions(args):
 
 
 DASK_HINT = "pip install 'briefing[dask]'"
-DASK_WINDOW = 2000       # Dask tasks in flight at once per stage (bounds the client's memory)
+DASK_WINDOW = 2000       # articles in flight at once on a Dask cluster (bounds the client's memory)
+DASK_BATCH = 32          # at most this many articles a Dask task
 
 
 class Executor:
@@ -174,20 +175,31 @@ class DaskExecutor(Executor):
             return
         client = self.client
         keys = keys or [None] * total
+        # a task per article costs the scheduler (in this process) about as much as the article:
+        # large sets go in batches of consecutive articles, named by their members' hashes
+        slots = max(1, sum(client.nthreads().values()))
+        size = max(1, min(DASK_BATCH, total // (slots * 16)))
+        batches = [(items[i:i + size], keys[i:i + size]) for i in range(0, total, size)]
         pending: list = []
         nxt = 0
         done = 0
         while done < total:
-            while nxt < total and len(pending) < DASK_WINDOW:          # a window of tasks in flight
-                k = keys[nxt]
-                pending.append(client.submit(fn, items[nxt], key=k, pure=k is not None))
+            while nxt < len(batches) and len(pending) * size < DASK_WINDOW:     # a window in flight
+                its, ks = batches[nxt]
+                if len(its) == 1:
+                    k = ks[0]
+                    pending.append(client.submit(_one, fn, its[0], key=k, pure=k is not None))
+                else:
+                    k = _batch_key(ks)
+                    pending.append(client.submit(_batch, fn, its, key=k, pure=k is not None))
                 nxt += 1
             fut = pending.pop(0)
-            r = fut.result()
+            rs = fut.result()
             fut.release()
-            done += 1
-            _tick(progress, label, done, total)
-            yield r
+            for r in rs:
+                done += 1
+                _tick(progress, label, done, total)
+                yield r
 
     def close(self) -> None:
         if self._client is not None:
@@ -196,6 +208,22 @@ class DaskExecutor(Executor):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _one(fn, item):
+    return [fn(item)]
+
+
+def _batch(fn, items):
+    return [fn(it) for it in items]
+
+
+def _batch_key(keys: list) -> str | None:
+    """A batch's task name: its stage and the hash of its members' names (None if one has none)."""
+    if any(k is None for k in keys):
+        return None
+    stage = keys[0].split("-", 1)[0]
+    return f"{stage}-batch-{hashlib.sha256(chr(0).join(keys).encode()).hexdigest()}"
 
 
 def parse_executor(spec: str | None) -> tuple[str, object]:
@@ -319,6 +347,7 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
         for s in a.sentences:
             if s.index not in (getattr(a, "sentence_cites", None) or {}):
                 prime(s.text, ())
+        a.sentence_cites = None     # primed (and cached above): not held for the rest of the run
     return arts
 
 
@@ -342,4 +371,6 @@ def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 
         if getattr(articles[i], "key", None):
             cache.put("positions", k, res)
     cache.flush()
+    for art in articles:
+        art.attributions = None     # read only by the positions stage (and cached): not held for the merge
     return [p for i in range(len(articles)) for p in results[i]]

@@ -108,9 +108,9 @@ def test_tasks_are_named_by_content_hash(tmp_path, cluster):
     with Client(cluster.scheduler_address, set_as_default=False) as spy:
         real = ex.client.submit
 
-        def submit(fn, item, key=None, pure=True):
+        def submit(*args, key=None, pure=True):
             seen.append(key)
-            return real(fn, item, key=key, pure=pure)
+            return real(*args, key=key, pure=pure)
         ex.client.submit = submit
         try:
             arts = pipeline.load_all(paths, Cache(None), ex)
@@ -119,6 +119,11 @@ def test_tasks_are_named_by_content_hash(tmp_path, cluster):
         assert spy.scheduler_info()["workers"]
     assert seen == [f"analysis-{pipeline.file_key(p, p.read_bytes())}" for p in paths]
     assert [a.path for a in arts] == paths
+    # a batch (large sets) is named by its stage and its members' names, in order
+    assert pipeline._batch_key(seen[:2]) == pipeline._batch_key(list(seen[:2]))
+    assert pipeline._batch_key(seen[:2]).startswith("analysis-batch-")
+    assert pipeline._batch_key(seen[:2]) != pipeline._batch_key(seen[1::-1])
+    assert pipeline._batch_key([seen[0], None]) is None
 
 
 def test_a_worker_killed_mid_run_still_completes(runner, tmp_path, cluster):
