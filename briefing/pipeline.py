@@ -80,6 +80,7 @@ def _positions(args):
 
 DASK_HINT = "pip install 'briefing[dask]'"
 DASK_WINDOW = 2000       # articles in flight at once on a Dask cluster (bounds the client's memory)
+DASK_CONNECT_TIMEOUT = 30  # seconds to reach a Dask scheduler (tcp://...)
 DASK_BATCH = 32          # at most this many articles a Dask task
 
 
@@ -162,7 +163,11 @@ class DaskExecutor(Executor):
         if self._client is None:
             from distributed import Client, LocalCluster
             if self.address:
-                self._client = Client(self.address, set_as_default=False)
+                try:
+                    self._client = Client(self.address, set_as_default=False, timeout=DASK_CONNECT_TIMEOUT)
+                except (OSError, TimeoutError) as e:
+                    from .errors import BriefingError
+                    raise BriefingError(f"cannot reach the Dask scheduler at {self.address} ({e})")
             else:
                 self._cluster = LocalCluster(n_workers=self.workers or workers_default(), threads_per_worker=1,
                                              processes=True, host="127.0.0.1", dashboard_address=None)

@@ -146,3 +146,30 @@ def test_a_worker_killed_mid_run_still_completes(runner, tmp_path, cluster):
     save_briefing(local, tmp_path / "local.yaml")
     save_briefing(remote, tmp_path / "remote.yaml")
     assert (tmp_path / "local.yaml").read_bytes() == (tmp_path / "remote.yaml").read_bytes()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(runner, tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    import socket
+    with socket.socket() as s:                 # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(pipeline, "DASK_CONNECT_TIMEOUT", 2)
+    res = runner.invoke(cli, ["extract", str(SEEDS), "-o", str(tmp_path / "o.yaml"), "--no-cache",
+                              "--executor", f"tcp://127.0.0.1:{port}"])
+    assert res.exit_code == 1, res.output
+    assert "cannot reach the Dask scheduler" in res.output
+    assert not (tmp_path / "o.yaml").exists()
+
+
+def test_an_article_error_on_a_worker_is_the_same_error(runner, tmp_path, cluster):
+    src = write_corpus(tmp_path / "in", 20)
+    (src / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    msgs = []
+    for spec in ("local", cluster.scheduler_address):
+        res = runner.invoke(cli, ["extract", str(src), "-o", str(tmp_path / "o.yaml"), "--no-cache", "-q",
+                                  "--executor", spec])
+        assert res.exit_code == 1, res.output
+        assert "Traceback" not in res.output
+        msgs.append(res.output)
+    assert msgs[0] == msgs[1] and "bad front matter" in msgs[0]
