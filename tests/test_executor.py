@@ -173,3 +173,14 @@ def test_an_article_error_on_a_worker_is_the_same_error(runner, tmp_path, cluste
         assert "Traceback" not in res.output
         msgs.append(res.output)
     assert msgs[0] == msgs[1] and "bad front matter" in msgs[0]
+
+
+@pytest.mark.parametrize("c", [None, False])
+def test_yaml_dumped_in_pieces_is_the_whole_document(runner, tmp_path, monkeypatch, c):
+    from briefing import model
+    out = tmp_path / "s.yaml"
+    _ok(runner.invoke(cli, ["extract", str(SEEDS), "-o", str(out), "-q"]))
+    doc = model.load_briefing(out)
+    monkeypatch.setattr(model, "_DUMP_CHUNK", 2)
+    assert model.dump_yaml(doc, c) == model._dump_one(doc, c)
+    assert model.dump_yaml(doc, c).encode() == out.read_bytes()
