@@ -19,7 +19,8 @@ def resolve_project(sources: list[Path], config: Path | None) -> Project:
 
 def extract(sources, config=None, as_of: dt.date | None = None, log=None, project: Project | None = None,
             cache_dir: Path | None | bool = True, workers: int | None = None, progress=None, stats: dict | None = None,
-            since=None, reliability=None, max_article_mb: float | None = None, written: dict | None = None) -> dict:
+            since=None, reliability=None, max_article_mb: float | None = None, written: dict | None = None,
+            executor=None) -> dict:
     """Read the articles and build the briefing/1 document (a dict).
 
     ``written``: a dict the caller passes when it will write the briefing/1 file; for a set
@@ -32,14 +33,18 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
 
     ``cache_dir``: True for the default cache folder, a path, or False/None for no cache.
     ``workers``: processes for large sets (default: the machine's cores).
+    ``executor``: where per-article work runs: ``local``, ``processes[:N]``, ``dask[:N]`` (a local
+    Dask cluster), ``tcp://HOST:PORT`` (a Dask scheduler) or a ``pipeline.Executor`` (default:
+    ``$BRIEFING_EXECUTOR``, else a process pool); the briefing is the same whatever runs it.
     ``progress(label, done, total)``: called during long work.
     ``since``: an earlier edition (file, folder of editions, or a document) to compare with;
     ``reliability``: the outlet reliability file (default: the project file's ``reliability``)."""
     from .articles import collect_sources
-    from .pipeline import Cache, default_cache_dir, file_key, workers_default
+    from .pipeline import Cache, default_cache_dir, file_key, make_executor, workers_default
     sources = [Path(s) for s in sources]
     project = project or resolve_project(sources, config)
     table = reliability_table(project, reliability, since)       # a bad file fails before any work
+    runner = make_executor(executor, workers)                    # and so does a missing Dask
     cache = Cache(default_cache_dir() if cache_dir is True else (cache_dir or None), warn=log)
     workers = workers or workers_default()
     say = log or (lambda m: None)
@@ -91,7 +96,8 @@ def extract(sources, config=None, as_of: dt.date | None = None, log=None, projec
         told.append(m)
         say(m)
     try:
-        doc = _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, stats, max_article_mb)
+        with runner:
+            doc = _extract_fresh(paths, project, as_of, say, tell, cache, runner, progress, stats, max_article_mb)
         if set_key:
             cache.put("briefing", set_key, {"doc": doc, "log": told})
     finally:
@@ -160,7 +166,8 @@ def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, s
                    positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
     if stats is not None:
         stats.update({"articles": len(articles), "files": len(paths), "cache_hits": cache.hits,
-                      "cache_misses": cache.misses, "workers": workers})
+                      "cache_misses": cache.misses, "workers": getattr(workers, "workers", 1),
+                      "executor": workers.name})
     return doc
 
 
@@ -187,7 +194,7 @@ def render(doc: dict, out, layout: str = "analyst", locale: str | None = None, p
 
 def build(sources, out, config=None, layout: str | None = None, as_of=None, locale: str | None = None, log=None,
           fmt: str = "pdf", standards: list[str] | None = None, cache_dir=True, progress=None,
-          stats: dict | None = None, since=None, reliability=None) -> tuple[dict, dict]:
+          stats: dict | None = None, since=None, reliability=None, executor=None) -> tuple[dict, dict]:
     sources = [Path(s) for s in sources]
     from .model import check_output
     check_output(Path(out))                        # a device or pipe is refused before any work
@@ -198,7 +205,7 @@ def build(sources, out, config=None, layout: str | None = None, as_of=None, loca
     base = project_base(project, sources)
     find_layout(layout or project.layout, base)   # and so does a layout name that is not found
     doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, progress=progress, stats=stats,
-                  since=since, reliability=reliability)
+                  since=since, reliability=reliability, executor=executor)
     figures = render(doc, out, layout=layout or project.layout,
                      locale=locale or (project.locale if project.locale_set else None),
                      project_base=base, fmt=fmt, standards=standards)
@@ -227,7 +234,7 @@ def render_edition(doc: dict, layout: str, locale: str | None, project_base: Pat
 
 def distribute(sources, distribution, config=None, as_of=None, mode: str = "outbox", resend: bool = False,
                outbox: Path | None = None, log=None, cache_dir=True, resend_in_doubt: bool = True,
-               lock_wait: float = 60.0, since=None, reliability=None):
+               lock_wait: float = 60.0, since=None, reliability=None, executor=None):
     """Build one edition per distinct (layout, locale), one message per audience; then write the
     outbox (mode "outbox"), send over SMTP ("send": one transaction per recipient, under the outbox's
     lock, with the write-ahead ledger) or only report ("dry-run").
@@ -257,7 +264,7 @@ def distribute(sources, distribution, config=None, as_of=None, mode: str = "outb
         from .distribute import _password
         _password(dist)                                # a missing password fails before any work
     doc = extract(sources, as_of=as_of, log=log, project=project, cache_dir=cache_dir, reliability=reliability,
-                  since=since)
+                  since=since, executor=executor)
     docs = per_audience(doc, dist, since, log)            # editions.py: each audience's "since"
     editions: dict[tuple, Edition] = {}
     for a in dist.audiences:

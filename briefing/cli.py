@@ -119,7 +119,22 @@ def _max_article(ctx, param, value):
     return value
 
 
+def _executor(ctx, param, value):
+    if value is None:
+        return None
+    from .pipeline import parse_executor
+    try:
+        parse_executor(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e))
+    return value
+
+
 def sources_opts(f):
+    f = click.option("--executor", envvar="BRIEFING_EXECUTOR", callback=_executor, metavar="SPEC",
+                     help="Where per-article work runs: local (one process), processes[:N] (a process pool; the "
+                          "default), dask[:N] (a local Dask cluster) or tcp://HOST:PORT (a Dask scheduler). "
+                          "Dask needs: pip install 'briefing[dask]'.")(f)
     f = click.option("--max-article-mb", type=float, default=5.0, show_default=True, expose_value=False,
                      callback=_max_article, metavar="MB",
                      help="Skip (with a warning) articles larger than this; 0 for no limit.")(f)
@@ -204,7 +219,7 @@ def _standards(values):
 @sources_opts
 @_formats
 def build(sources, output, layout, locale, fmt, standards, since, reliability, config, as_of, quiet, cache_dir,
-          no_cache, as_json):
+          no_cache, as_json, executor):
     """Read articles and write the briefing PDF in one step.
 
     SOURCES are folders and/or files; articles are ARTICLE_FORMATS files
@@ -229,7 +244,7 @@ def build(sources, output, layout, locale, fmt, standards, since, reliability, c
         doc, fig = do_build(_sources(sources), output, config=config, layout=layout, as_of=as_of,
                             log=_log(quiet or as_json), locale=locale, fmt=fmt, standards=_standards(standards),
                             cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats,
-                            since=since, reliability=reliability)
+                            since=since, reliability=reliability, executor=executor)
     finally:
         progress.close()
     secs = time.perf_counter() - t0
@@ -262,7 +277,7 @@ def build(sources, output, layout, locale, fmt, standards, since, reliability, c
 @edition_opts
 @sources_opts
 @_formats
-def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir, no_cache, as_json):
+def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir, no_cache, as_json, executor):
     """Read articles and write the briefing/1 YAML, to edit by hand and then render.
 
     SOURCES are folders and/or files; articles are ARTICLE_FORMATS files.
@@ -282,7 +297,7 @@ def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir
     try:
         doc = do_extract(_sources(sources), config=config, as_of=as_of, log=_log(quiet or as_json),
                          cache_dir=_cache_arg(no_cache, cache_dir), progress=progress, stats=stats,
-                         since=since, reliability=reliability, written=written)
+                         since=since, reliability=reliability, written=written, executor=executor)
     finally:
         progress.close()
     if "yaml" in written:
@@ -365,7 +380,7 @@ def render(briefing_file, output, layout, locale, fmt, standards, quiet):
 @sources_opts
 @_formats
 def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, outbox, since, reliability, config,
-               as_of, quiet, cache_dir, no_cache, as_json):
+               as_of, quiet, cache_dir, no_cache, as_json, executor):
     """Build one edition per audience and write the messages to an outbox, or send them.
 
     Without --send nothing is sent: one .eml per audience goes to the outbox. With --send,
@@ -400,7 +415,8 @@ def distribute(sources, distribution, mode, resend, resend_in_doubt, lock_wait, 
     dist, jobs, result = do_distribute(_sources(sources), distribution, config=config, as_of=as_of, mode=mode,
                                        resend=resend, outbox=outbox, log=_log(quiet),
                                        cache_dir=_cache_arg(no_cache, cache_dir), resend_in_doubt=resend_in_doubt,
-                                       lock_wait=lock_wait, since=since, reliability=reliability)
+                                       lock_wait=lock_wait, since=since, reliability=reliability,
+                                       executor=executor)
     if mode == "dry-run":
         for aud, ed, msg in jobs:
             size = len(msg.as_bytes())

@@ -10,7 +10,8 @@ Two per-article stages are worth keeping between runs:
 Both are cached by content hash in a folder the user can clear (``briefing cache clear``;
 default ``$BRIEFING_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefing``, else ``~/.cache/briefing``),
 as JSON in one SQLite file (``cache.py``: no entry can run code; a foreign folder is refused).
-Large sets use a process pool across the machine's cores. Everything else (resolving dates
+Large sets use a process pool across the machine's cores, or a Dask cluster (``Executor``:
+``--executor``). Everything else (resolving dates
 against the anchor, merging, ranking) is set-level and cheap, and is done afresh every run.
 """
 from __future__ import annotations
@@ -60,6 +61,7 @@ def _analyse(path: str):
     art.cites = article_cites(art.sentences)
     art.sentence_cites = sentence_cites(art.sentences)
     art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]
+    art.blocks = []        # read into sentences; nothing later needs them (less to send back, hold, cache)
     return path, art, None
 
 
@@ -76,23 +78,211 @@ def _positions(args):
     return positions_in(article, m)
 
 
-def _map(fn, items, workers: int, progress, label: str):
-    total = len(items)
-    done = 0
-    if workers > 1 and total >= POOL_MIN:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            for r in ex.map(fn, items, chunksize=max(8, total // (workers * 16))):
-                done += 1
-                if progress and (done % 50 == 0 or done == total):
-                    progress(label, done, total)
-                yield r
-    else:
-        for it in items:
+DASK_HINT = "pip install 'briefing[dask]'"
+DASK_WINDOW = 2000       # articles in flight at once on a Dask cluster (bounds the client's memory)
+DASK_CONNECT_TIMEOUT = 30  # seconds to reach a Dask scheduler (tcp://...)
+DASK_BATCH = 32          # at most this many articles a Dask task
+
+
+class Executor:
+    """Where per-article work runs. ``map`` yields the results in the order of ``items`` (never
+    in completion order), so the briefing does not depend on the executor. ``keys``: a content
+    per item (its stage and content hash, or None), which names the task where tasks have names
+    (Dask)."""
+
+    name = "local"
+
+    def map(self, fn, items: list, keys: list | None = None, progress=None, label: str = ""):
+        total = len(items)
+        for done, it in enumerate(items, 1):
             r = fn(it)
-            done += 1
-            if progress and (done % 50 == 0 or done == total):
-                progress(label, done, total)
+            _tick(progress, label, done, total)
             yield r
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _tick(progress, label, done, total):
+    if progress and (done % 50 == 0 or done == total):
+        progress(label, done, total)
+
+
+class ProcessExecutor(Executor):
+    """A process pool on this machine (below ``POOL_MIN`` articles, the work stays in-process)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.name = f"processes:{workers}"
+
+    def map(self, fn, items, keys=None, progress=None, label=""):
+        total = len(items)
+        if self.workers <= 1 or total < POOL_MIN:
+            yield from Executor.map(self, fn, items, keys, progress, label)
+            return
+        with ProcessPoolExecutor(max_workers=self.workers) as ex:
+            for done, r in enumerate(ex.map(fn, items, chunksize=max(8, total // (self.workers * 16))), 1):
+                _tick(progress, label, done, total)
+                yield r
+
+
+def _need_dask():
+    try:
+        import distributed  # noqa: F401
+    except ImportError as e:
+        from .errors import BriefingError
+        raise BriefingError(f"the Dask executor needs Dask distributed, which is not installed ({e}); "
+                            f"install it with: {DASK_HINT}")
+    return distributed
+
+
+class DaskExecutor(Executor):
+    """Dask distributed: a local cluster (``address`` None) or an existing scheduler
+    (``tcp://HOST:PORT``). Each task is named by its stage and content hash
+    (``analysis-<sha256>``), so a re-run or a second client submitting the same work while the
+    cluster still holds it gets the finished result. The cluster is started (or reached) on
+    first use, so a run served whole from the cache never touches it. Workers read the article
+    files by path: on a real cluster they must see the same paths (a shared file system)."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None):
+        _need_dask()
+        self.address = address
+        self.workers = workers
+        self.name = address or (f"dask:{workers}" if workers else "dask")
+        self._client = None
+        self._cluster = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            from distributed import Client, LocalCluster
+            if self.address:
+                try:
+                    self._client = Client(self.address, set_as_default=False, timeout=DASK_CONNECT_TIMEOUT)
+                except (OSError, TimeoutError) as e:
+                    from .errors import BriefingError
+                    raise BriefingError(f"cannot reach the Dask scheduler at {self.address} ({e})")
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers or workers_default(), threads_per_worker=1,
+                                             processes=True, host="127.0.0.1", dashboard_address=None)
+                self._client = Client(self._cluster, set_as_default=False)
+        return self._client
+
+    def map(self, fn, items, keys=None, progress=None, label=""):
+        total = len(items)
+        if not total:
+            return
+        client = self.client
+        keys = keys or [None] * total
+        # a task per article costs the scheduler (in this process) about as much as the article:
+        # large sets go in batches of consecutive articles, named by their members' hashes
+        slots = max(1, sum(client.nthreads().values()))
+        size = max(1, min(DASK_BATCH, total // (slots * 16)))
+        batches = [(items[i:i + size], keys[i:i + size]) for i in range(0, total, size)]
+        pending: list = []
+        nxt = 0
+        done = 0
+        while done < total:
+            while nxt < len(batches) and len(pending) * size < DASK_WINDOW:     # a window in flight
+                its, ks = batches[nxt]
+                if len(its) == 1:
+                    k = ks[0]
+                    pending.append(client.submit(_one, fn, its[0], key=k, pure=k is not None))
+                else:
+                    k = _batch_key(ks)
+                    pending.append(client.submit(_batch, fn, its, key=k, pure=k is not None))
+                nxt += 1
+            fut = pending.pop(0)
+            rs = fut.result()
+            fut.release()
+            for r in rs:
+                done += 1
+                _tick(progress, label, done, total)
+                yield r
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def _one(fn, item):
+    return [fn(item)]
+
+
+def _batch(fn, items):
+    return [fn(it) for it in items]
+
+
+def _batch_key(keys: list) -> str | None:
+    """A batch's task name: its stage and the hash of its members' names (None if one has none)."""
+    if any(k is None for k in keys):
+        return None
+    stage = keys[0].split("-", 1)[0]
+    return f"{stage}-batch-{hashlib.sha256(chr(0).join(keys).encode()).hexdigest()}"
+
+
+def parse_executor(spec: str | None) -> tuple[str, object]:
+    """``local``, ``processes[:N]``, ``dask[:N]`` or ``tcp://HOST:PORT`` -> (kind, argument);
+    ValueError with a message for anything else."""
+    s = (spec or "processes").strip()
+    if s == "local":
+        return "local", None
+    if s.startswith("tcp://") or s.startswith("tls://"):
+        rest = s.split("://", 1)[1]
+        host, _, port = rest.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"expected {s.split('://')[0]}://HOST:PORT, not {s!r}")
+        return "address", s
+    kind, _, n = s.partition(":")
+    if kind in ("processes", "dask"):
+        if not n:
+            return kind, None
+        if n.isdigit() and int(n) > 0:
+            return kind, int(n)
+        raise ValueError(f"expected a number of workers after '{kind}:', not {n!r}")
+    raise ValueError(f"unknown executor {s!r} (choose local, processes[:N], dask[:N] or tcp://HOST:PORT)")
+
+
+def make_executor(spec, workers: int | None = None) -> Executor:
+    """An Executor from a spec (see ``parse_executor``; None: ``$BRIEFING_EXECUTOR``, else a
+    process pool of ``workers`` or the machine's cores), or an Executor or a number of workers
+    as is. A Dask spec without Dask installed fails here, before any work."""
+    if isinstance(spec, Executor):
+        return spec
+    if spec is None:
+        spec = os.environ.get("BRIEFING_EXECUTOR") or None
+    if spec is None or isinstance(spec, int):
+        n = spec if isinstance(spec, int) else workers
+        return ProcessExecutor(n or workers_default())
+    try:
+        kind, arg = parse_executor(spec)
+    except ValueError as e:
+        from .errors import BriefingError
+        raise BriefingError(f"--executor: {e}")
+    if kind == "local":
+        return Executor()
+    if kind == "processes":
+        return ProcessExecutor(arg or workers or workers_default())
+    if kind == "dask":
+        return DaskExecutor(None, arg)
+    return DaskExecutor(arg)
+
+
+def _map(fn, items, workers, progress, label: str, keys=None):
+    """The results of ``fn`` over ``items``, in order; ``workers`` is an Executor or a number of
+    processes."""
+    ex = workers if isinstance(workers, Executor) else ProcessExecutor(workers)
+    yield from ex.map(fn, items, keys, progress, label)
 
 
 def workers_default() -> int:
@@ -141,11 +331,13 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
             todo.append(str(p))
     if progress and len(out):
         progress("cached", len(out), len(paths))
-    for path, art, skip in _map(_analyse, todo, workers, progress, "reading"):
+    for path, art, skip in _map(_analyse, todo, workers, progress, "reading",
+                                 [f"analysis-{keys[t]}" if t in keys else None for t in todo]):
         if skip:
             if warn:
                 warn(f"warning: {path}: {skip}")
             continue
+        art.path = Path(path)        # a task named by content may have been run for another path
         out[path] = art
         if path in keys:
             art.key = keys[path]
@@ -160,6 +352,7 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
         for s in a.sentences:
             if s.index not in (getattr(a, "sentence_cites", None) or {}):
                 prime(s.text, ())
+        a.sentence_cites = None     # primed (and cached above): not held for the rest of the run
     return arts
 
 
@@ -176,9 +369,13 @@ def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 
         else:
             todo.append((i, k))
     items = [(articles[i], actors, sig) for i, _ in todo]
-    for (i, k), res in zip(todo, _map(_positions, items, workers, progress, "positions")):
+    for (i, k), res in zip(todo, _map(_positions, items, workers, progress, "positions",
+                                       [f"positions-{k}" if getattr(articles[i], "key", None) else None
+                                        for i, k in todo])):
         results[i] = res
         if getattr(articles[i], "key", None):
             cache.put("positions", k, res)
     cache.flush()
+    for art in articles:
+        art.attributions = None     # read only by the positions stage (and cached): not held for the merge
     return [p for i in range(len(articles)) for p in results[i]]
