@@ -4,7 +4,7 @@ once with a process pool and once with a local Dask cluster, printing time, peak
 throughput (never a pass/fail test).
 
 usage: python benchmarks/executors.py [--sizes 1000,10000] [--executors processes:2,dask:2]
-                                      [--workdir DIR]
+                                      [--workdir DIR] [--command extract|build]
 
 Peak memory is the largest resident size of the whole process tree (the build and every pool or
 Dask worker process, sampled every 0.1 s with psutil, which Dask installs), and the build
@@ -41,7 +41,7 @@ def tree_rss(proc) -> int:
     return total
 
 
-def run(src: Path, out: Path, executor: str) -> dict:
+def run(src: Path, out: Path, executor: str, command: str = "extract") -> dict:
     import psutil
     t = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c",
@@ -50,7 +50,7 @@ def run(src: Path, out: Path, executor: str) -> dict:
                           "try:\n    main(sys.argv[1:])\n"
                           "finally:\n"
                           "    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n",
-                          "extract", str(src), "-o", str(out), "--no-cache", "--json", "--executor", executor],
+                          command, str(src), "-o", str(out), "--no-cache", "--json", "--executor", executor],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(p.pid)
     peak = 0
@@ -60,7 +60,7 @@ def run(src: Path, out: Path, executor: str) -> dict:
     stdout, stderr = p.communicate()
     secs = time.perf_counter() - t
     if p.returncode != 0:
-        raise SystemExit(f"extract failed ({executor}): {stderr[-2000:]}")
+        raise SystemExit(f"{command} failed ({executor}): {stderr[-2000:]}")
     own = [ln for ln in stderr.splitlines() if ln.startswith("MAXRSS")]
     summary = json.loads(stdout.strip().splitlines()[-1])
     return {"seconds": secs, "tree_mb": peak / 2**20, "own_mb": int(own[-1].split()[1]) / 1024 if own else 0,
@@ -72,6 +72,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--executors", default="processes:2,dask:2")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--command", choices=["extract", "build"], default="extract",
+                    help="extract (the briefing/1 YAML, every item) or build (the PDF)")
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="briefing-exec-bench-"))
     print(f"{'articles':>9} {'executor':<22} {'seconds':>8} {'art/s':>7} {'peak tree MB':>13} {'peak own MB':>12}")
@@ -80,7 +82,7 @@ def main() -> None:
         if not src.exists():
             write_corpus(src, n)
         for ex in args.executors.split(","):
-            r = run(src, work / f"out-{n}.yaml", ex)
+            r = run(src, work / f"out-{n}.{'yaml' if args.command == 'extract' else 'pdf'}", ex, args.command)
             print(f"{r['articles']:>9} {ex:<22} {r['seconds']:>8.1f} {r['articles'] / r['seconds']:>7.0f} "
                   f"{r['tree_mb']:>13.0f} {r['own_mb']:>12.0f}", flush=True)
 

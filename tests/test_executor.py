@@ -184,3 +184,9 @@ def test_yaml_dumped_in_pieces_is_the_whole_document(runner, tmp_path, monkeypat
     monkeypatch.setattr(model, "_DUMP_CHUNK", 2)
     assert model.dump_yaml(doc, c) == model._dump_one(doc, c)
     assert model.dump_yaml(doc, c).encode() == out.read_bytes()
+
+
+@pytest.mark.parametrize("command", ["build", "extract", "distribute"])
+def test_every_command_that_reads_articles_has_the_option(runner, command):
+    res = _ok(runner.invoke(cli, [command, "--help"]))
+    assert "--executor" in res.output and "tcp://HOST:PORT" in res.output
