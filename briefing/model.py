@@ -102,6 +102,10 @@ def dump_yaml(doc: dict, c: bool | None = None) -> str:
             pieces += [_dump_one(v[i:i + _DUMP_CHUNK], c) for i in range(1, len(v), _DUMP_CHUNK)]
         else:
             pieces.append(_dump_one({k: v}, c))
+    if any(x.endswith("\n...\n") or x.startswith("---") for x in pieces):
+        # a piece the emitter closes or opens as a document of its own (a kept trailing
+        # newline, an explicit start): pieces would not join; the whole document in one go
+        return _dump_one(doc, c)
     return "".join(pieces)
 
 
