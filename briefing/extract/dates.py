@@ -621,7 +621,11 @@ def _v_ref(kind):
 
 
 def _shift(ctx, unit: str, n: int) -> str | None:
-    a = ctx.dct
+    return _shift_from(ctx.dct, unit, n)
+
+
+def _shift_from(a, unit: str, n: int) -> str | None:
+    """The TIMEX3 value of ``n`` units after (before, when negative) the date ``a``."""
     if a is None:
         return None
     if unit == "day":
@@ -707,18 +711,7 @@ def _v_rel_ref(m, ctx):
         return "PAST_REF" if sign < 0 else "FUTURE_REF"
     n = int(n) * sign
     a = (ctx.last_day or ctx.dct) if unit in ("day", "week") else ctx.anchor()
-    if a is None:
-        return None
-    if unit == "day":
-        return (a + dt.timedelta(days=n)).isoformat()
-    if unit == "week":
-        return _iso_week(a + dt.timedelta(weeks=n))
-    if unit == "month":
-        y, mo = _add_months(a.year, a.month, n)
-        return f"{y:04d}-{mo:02d}"
-    if unit == "year":
-        return f"{a.year + n:04d}"
-    return None
+    return _shift_from(a, unit, n) if unit in ("day", "week", "month", "year") else None
 
 
 def _v_same(m, ctx):
