@@ -152,7 +152,7 @@ def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, s
     from .articles import check_ids
     from .assemble import assemble
     from .errors import SourceError
-    from .pipeline import load_all, positions_all
+    from .pipeline import items_all, load_all
     articles = load_all(paths, cache, workers, progress, warn=tell, max_article_mb=max_article_mb)
     if not articles:
         raise SourceError(f"no articles to read: all {_n(len(paths), 'file')} were skipped")
@@ -163,7 +163,7 @@ def _extract_fresh(paths, project, as_of, say, tell, cache, workers, progress, s
     # said, not kept: a later run from the cache says its own
     say(f"read {_n(len(articles), 'article')}" + (f" ({cache.hits} from the cache)" if cache.hits else ""))
     doc = assemble(articles, project, as_of=as_of, log=tell,
-                   positions_fn=lambda arts, actors: positions_all(arts, actors, cache, workers, progress))
+                   items_fn=lambda arts, actors, anchor: items_all(arts, actors, anchor, cache, workers, progress))
     if stats is not None:
         stats.update({"articles": len(articles), "files": len(paths), "cache_hits": cache.hits,
                       "cache_misses": cache.misses, "workers": getattr(workers, "workers", 1),

@@ -12,7 +12,8 @@ import re
 from . import __version__
 from .config import Actor, Project
 from .extract.common import strength
-from .extract.chronology import NearDuplicates, build_events, content_words, infer_anchor, redate_from_datelines
+from .extract.chronology import (SUPPORT_CAP, Events, NearDuplicates, add_support, article_mentions, content_words,
+                                 infer_anchor, redate_from_datelines)
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
 from .extract.common import compose_claim
@@ -89,51 +90,132 @@ def report_key(article: str, quote: str, known: dict, relays: dict) -> tuple:
     return ("article", article)
 
 
-def _merge_positions(items, known: dict[str, set[str]], actor: str, relays: dict | None = None) -> list[dict]:
-    """The same actor making the same claim in several articles becomes one item; each source
-    keeps its own sentence in ``support``. Claims sharing words but not the proposition stay apart."""
-    merged: list[dict] = []
-    index = NearDuplicates()
-    items = sorted(items, key=lambda p: (p.article, p.sentence))
-    for p in items:
+POSITIONS_CAP = 100   # claims kept per actor (ranked); the rest are counted in ``omitted``
+
+
+class PositionMerger:
+    """One actor's claims merged as they come: the same actor making the same claim in several
+    articles becomes one item, each source with its own sentence in ``support`` (at most
+    ``SUPPORT_CAP`` listed, every one counted); claims sharing words but not the proposition stay
+    apart. ``result`` ranks them and keeps the ``cap`` best."""
+
+    def __init__(self, actor: str, known: dict, relays: dict, cap: int | None = None):
+        self.actor, self.known, self.relays = actor, known, relays
+        self.cap = POSITIONS_CAP if cap is None else cap
+        self.merged: list[dict] = []
+        self.index = NearDuplicates()
+        self.omitted = 0
+
+    def add(self, p) -> None:
+        merged = self.merged
         ws = content_words(p.claim or p.summary)
         fam = _STANCE_FAMILY.get(p.stance, p.stance)
-        j = index.find(ws, 0.7, accept=lambda i: p.article not in merged[i]["_srcset"] and merged[i]["_fam"] == fam
-                       and _same_claim(ws, merged[i]["_words"]))
+        rk = report_key(p.article, p.quote, self.known, self.relays)
+        j = self.index.find(ws, 0.7, accept=lambda i: p.article not in merged[i]["_srcset"] and merged[i]["_fam"] == fam
+                            and _same_claim(ws, merged[i]["_words"]))
         if j is not None:
             m = merged[j]
-            m["sources"].append(p.article)
             m["_srcset"].add(p.article)
-            m["support"].append({"article": p.article, "quote": p.quote})
-            continue
-        merged.append({"id": item_id("c", actor, p.stance, " ".join(sorted(ws))),
-                       "summary": p.summary, "quote": p.quote, "speaker": p.speaker or actor,
+            m["_allkeys"].add(rk)
+            add_support(m, p.article, p.quote, rk, SUPPORT_CAP)
+            return
+        merged.append({"id": item_id("c", self.actor, p.stance, " ".join(sorted(ws))),
+                       "summary": p.summary, "quote": p.quote, "speaker": p.speaker or self.actor,
                        "stance": p.stance, "claim": p.claim or p.summary, "hedge": p.hedge,
                        **({"role": p.role} if p.role else {}),
                        "sources": [p.article], "support": [{"article": p.article, "quote": p.quote}],
-                       "_srcset": {p.article}, "_fam": fam, "_words": ws,
+                       "_srcset": {p.article}, "_fam": fam, "_words": ws, "_rkeys": [rk], "_allkeys": {rk},
                        "_order": (p.article, p.sentence), "_strength": strength(p.quote)})
-        index.add(len(merged) - 1, ws)
-    merged.sort(key=lambda m: (-len(m["sources"]), -m["_strength"], m["_order"], m["id"]))
-    seen: set[str] = set()
-    for m in merged:
-        while m["id"] in seen:
-            m["id"] += "x"
-        seen.add(m["id"])
-        # articles relaying the same outlet's report count as one report
-        keys = {report_key(sup["article"], sup["quote"], known, relays or {}) for sup in m["support"]}
-        m["corroboration"] = {"articles": len(m["sources"]), "reports": len(keys)}
-        outs, oth = credits(m["quote"], known.get(m["sources"][0]))
-        m["credits"] = {"outlets": outs, "others": oth}
-        m["sourcing"] = sourcing_line(m["quote"], m["sources"], known.get(m["sources"][0]), len(keys))
-        m["short"] = compose_claim(m["summary"], 14)
-        for k in ("_order", "_strength", "_srcset", "_fam", "_words"):
-            del m[k]
-    return merged
+        self.index.add(len(merged) - 1, ws)
+
+    def result(self) -> list[dict]:
+        merged = self.merged
+        merged.sort(key=lambda m: (-len(m["_srcset"]), -m["_strength"], m["_order"], m["id"]))
+        if len(merged) > self.cap:
+            self.omitted = len(merged) - self.cap
+            merged = merged[:self.cap]
+        known = self.known
+        seen: set[str] = set()
+        for m in merged:
+            while m["id"] in seen:
+                m["id"] += "x"
+            seen.add(m["id"])
+            # articles relaying the same outlet's report count as one report
+            every = sorted(m["_srcset"]) if len(m["_srcset"]) > len(m["sources"]) else m["sources"]
+            m["corroboration"] = {"articles": len(m["_srcset"]), "reports": len(m["_allkeys"])}
+            outs, oth = credits(m["quote"], known.get(m["sources"][0]))
+            m["credits"] = {"outlets": outs, "others": oth}
+            m["sourcing"] = sourcing_line(m["quote"], every, known.get(m["sources"][0]), len(m["_allkeys"]))
+            m["short"] = compose_claim(m["summary"], 14)
+            for k in ("_order", "_strength", "_srcset", "_fam", "_words", "_rkeys", "_allkeys"):
+                del m[k]
+        self.merged, self.index = [], NearDuplicates()
+        return merged
+
+
+def _merge_positions(items, known: dict[str, set[str]], actor: str, relays: dict | None = None) -> list[dict]:
+    """Merge one actor's claims (see ``PositionMerger``), in the order of their sentences."""
+    m = PositionMerger(actor, known, relays or {})
+    for p in sorted(items, key=lambda p: (p.article, p.sentence)):
+        m.add(p)
+    return m.result()
+
+
+DAY_CAP = 8             # events kept per day (the best corroborated)
+CHRONOLOGY_CAP = 1000   # dated events kept in all
+UNDATED_CAP = 60        # undated events kept
+AHEAD_CAP = 60          # scheduled events kept
+ARTICLES_CAP = 5000     # past this many articles, only those an item cites are listed
+
+
+def _n_sources(e: dict) -> int:
+    return len(e.get("_all_sources") or e["sources"])
+
+
+def bound_events(chronology: list[dict], ahead: list[dict]) -> tuple[list, list, int, int]:
+    """What a briefing can use of a very large chronology: per day the ``DAY_CAP`` best
+    corroborated events, at most ``CHRONOLOGY_CAP`` dated (the best corroborated, then the most
+    recent) and ``UNDATED_CAP`` undated ones, ``AHEAD_CAP`` scheduled; the order is kept.
+    Returns (chronology, ahead, events left out, scheduled left out)."""
+    dated = [i for i, e in enumerate(chronology) if e.get("date")]
+    undated = [i for i, e in enumerate(chronology) if not e.get("date")]
+    by_day: dict[str, list[int]] = {}
+    for i in dated:
+        by_day.setdefault(str(chronology[i]["date"]), []).append(i)
+    keep = []
+    for idx in by_day.values():
+        keep += sorted(idx, key=lambda i: (-_n_sources(chronology[i]), i))[:DAY_CAP]
+    keep = sorted(keep, key=lambda i: (-_n_sources(chronology[i]), [-ord(c) for c in str(chronology[i]["date"])], i))[:CHRONOLOGY_CAP]
+    keep += undated[:UNDATED_CAP]
+    kept = [chronology[i] for i in sorted(keep)]
+    return kept, ahead[:AHEAD_CAP], len(chronology) - len(kept), max(0, len(ahead) - AHEAD_CAP)
+
+
+def bound_articles(doc: dict) -> int:
+    """Past ``ARTICLES_CAP`` articles, list only those an item, a point or an event cites (the
+    others are counted); returns how many were left out."""
+    arts = doc["articles"]
+    if len(arts) <= ARTICLES_CAP:
+        return 0
+    used: set[str] = set()
+    for a in doc["actors"]:
+        for p in a["positions"]:
+            used.update(p["sources"])
+    for e in [*doc["chronology"], *doc.get("ahead", [])]:
+        used.update(e["sources"])
+    for b in doc["bluf"]:
+        used.update(b.get("sources") or [])
+    doc["articles"] = [a for a in arts if a["id"] in used]
+    return len(arts) - len(doc["articles"])
 
 
 def _short(text: str, words: int = 32) -> str:
     return short_words(text, words)
+
+
+def _count(item: dict) -> int:
+    """How many articles carry an item (all of them, also past the sources listed)."""
+    return (item.get("corroboration") or {}).get("articles") or len(item["sources"])
 
 
 def _bluf(actors: list[dict], chronology: list[dict], as_of: dt.date | None, limit: int = 5) -> list[dict]:
@@ -147,11 +229,11 @@ def _bluf(actors: list[dict], chronology: list[dict], as_of: dt.date | None, lim
         latest = max(str(e["date"])[:10] for e in dated)
         recent = [e for e in dated if as_of is None or
                   (as_of - dt.date.fromisoformat((str(e["date"]) + "-15")[:10])).days <= 7 or str(e["date"])[:10] == latest]
-        recent.sort(key=lambda e: (-len(e["sources"]), -len(str(e["date"])), [-ord(c) for c in str(e["date"])], e["id"]))
+        recent.sort(key=lambda e: (-_count(e), -len(str(e["date"])), [-ord(c) for c in str(e["date"])], e["id"]))
         for e in recent[:2]:
             points.append({"text": e["summary"], "ref": e["id"], "date": e["date"], "sources": list(e["sources"])})
     ranked = sorted((a for a in actors if a["positions"]),
-                    key=lambda a: (-len(a["positions"][0]["sources"]), -strength(a["positions"][0]["quote"]),
+                    key=lambda a: (-_count(a["positions"][0]), -strength(a["positions"][0]["quote"]),
                                    -len(a["positions"]), a["name"]))
     for a in ranked:
         if len(points) >= limit:
@@ -161,11 +243,12 @@ def _bluf(actors: list[dict], chronology: list[dict], as_of: dt.date | None, lim
     return points[:limit]
 
 
-def assemble(articles, project: Project, as_of: dt.date | None = None, log=None, positions_fn=None) -> dict:
+def assemble(articles, project: Project, as_of: dt.date | None = None, log=None, items_fn=None) -> dict:
     """Build the briefing/1 document from loaded articles.
 
-    ``positions_fn(articles, actors)``: how per-article positions are computed (the pipeline
-    passes a cached, parallel one); by default one article after the other."""
+    ``items_fn(articles, actors, as_of)``: how per-article claims and event mentions are found,
+    yielding (positions, mentions) article after article in the order of ``articles`` (the
+    pipeline passes a cached, parallel one); by default one article after the other."""
     log = log or (lambda msg: None)
     redate_from_datelines(articles, as_of or project.as_of)      # year-less datelines: year from the set
     anchor, anchor_source = as_of or project.as_of, "as_of"
@@ -197,51 +280,62 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         log("no actors in the project file; picked from the articles: "
             + (", ".join(a.name for a in actors_cfg) or "none found"))
     actors_cfg = learn_people(articles, actors_cfg)
-    found = {a.name: [] for a in actors_cfg}
-    if positions_fn is None:
-        matcher = ActorMatcher(actors_cfg)
-        positions = [p for art in articles for p in positions_in(art, matcher)]
-    else:
-        positions = positions_fn(articles, actors_cfg)
-    for p in positions:
-        found[p.actor].append(p)
-    from .extract.sources import canonical_outlet
+    from .extract.sources import canonical_outlet, classify, sane_name
+    from .outlets import lookup as outlet_info
     cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
     for a in articles:
         if a.outlet:
             # an article does not cite itself: its own wire credit or dateline is its publisher
             own = canonical_outlet(a.outlet)
             cites[a.id] = [c for c in cites[a.id] if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
-    # the speaker of every claim is a source of its article ("The Israeli government has long argued")
-    from .extract.sources import classify, sane_name
-    for p in positions:
-        spk = (p.speaker or "").strip()
-        if not spk or not sane_name(spk) or len(spk.split()) > 8 or re.match(r"(?i)^(?:he|she|they|it|we|i)\b", spk) or "," in spk:
-            continue
-        cs = cites[p.article]
-        if not any(spk.lower() in c["name"].lower() or c["name"].lower() in spk.lower() for c in cs):
-            cs.append({"name": spk, "kind": classify(spk), "sentences": [p.sentence]})
-    # outlets: what kind of organisation and where from (general data, never guessed)
-    from .outlets import lookup as outlet_info
-    for cs in cites.values():
+    known: dict[str, set[str]] = {}
+    relays: dict[str, list[str]] = {}
+    mergers = {a.name: PositionMerger(a.name, known, relays) for a in actors_cfg}
+    events = Events(anchor, report_of=lambda art, quote: report_key(art, quote, known, relays))
+    if items_fn is None:
+        matcher = ActorMatcher(actors_cfg)
+        ev_matcher = matcher if actors_cfg else None
+        stream = ((positions_in(art, matcher), article_mentions(art, anchor, matcher=ev_matcher)) for art in articles)
+    else:
+        stream = items_fn(articles, actors_cfg, anchor)
+    # article after article (a large set is never held as a whole): its claims and event mentions
+    # go to the mergers as soon as its sources are known
+    for art, (positions, raw) in zip(articles, stream):
+        positions = sorted(positions, key=lambda p: p.sentence)
+        cs = cites[art.id]
+        # the speaker of every claim is a source of its article ("The Israeli government has long argued")
+        for p in positions:
+            spk = (p.speaker or "").strip()
+            if not spk or not sane_name(spk) or len(spk.split()) > 8 or re.match(r"(?i)^(?:he|she|they|it|we|i)\b", spk) or "," in spk:
+                continue
+            if not any(spk.lower() in c["name"].lower() or c["name"].lower() in spk.lower() for c in cs):
+                cs.append({"name": spk, "kind": classify(spk), "sentences": [p.sentence]})
+        # outlets: what kind of organisation and where from (general data, never guessed)
         for c in cs:
             if c["kind"] == "outlet":
                 info = outlet_info(c["name"])
                 if info:
                     c["type"], c["country"] = info["type"], info["country"]
-    relays = {aid: sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed")) for aid, cs in cites.items()}
-    known = {aid: {c["name"].lower() for c in cs} for aid, cs in cites.items()}
-    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": _merge_positions(found[a.name], known, a.name, relays)}
-              for a in actors_cfg]
-    chronology, ahead = build_events(articles, anchor, actors_cfg)
+        relays[art.id] = sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed"))
+        known[art.id] = {c["name"].lower() for c in cs}
+        for p in positions:
+            mergers[p.actor].add(p)
+        events.add(raw)
+    actors = [{"name": a.name, "aliases": list(a.aliases), "positions": mergers[a.name].result()} for a in actors_cfg]
+    omitted = {"positions": {n: m.omitted for n, m in mergers.items() if m.omitted}}
+    chronology, ahead = events.result()
+    chronology, ahead, omitted["chronology"], omitted["ahead"] = bound_events(chronology, ahead)
     for e in chronology:
+        every = e.pop("_all_sources", None) or e["sources"]
         e["id"] = item_id("e", str(e.get("date")), " ".join(sorted(content_words(e.get("quote") or e["summary"]))))
         e.setdefault("support", [{"article": e["sources"][0], "quote": e.get("quote") or e["summary"]}])
-        e["sourcing"] = sourcing_line(e.get("quote") or "", e["sources"], known.get(e["sources"][0]))
+        e["sourcing"] = sourcing_line(e.get("quote") or "", every, known.get(e["sources"][0]))
         outs, oth = credits(e.get("quote") or "", known.get(e["sources"][0]))
         e["credits"] = {"outlets": outs, "others": oth}
-        e["corroboration"] = {"articles": len(e["sources"]),
-                              "reports": len({report_key(s_, e.get("quote") or "", known, relays) for s_ in e["sources"]})}
+        e["corroboration"] = {"articles": len(every),
+                              "reports": len({report_key(s_, e.get("quote") or "", known, relays) for s_ in every})}
+    for e in ahead:
+        e.pop("_all_sources", None)
     doc = {
         "schema": SCHEMA,
         "title": project.title,
@@ -269,6 +363,11 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         "chronology": chronology,
     }
     doc["ahead"] = ahead
+    omitted["articles"] = bound_articles(doc)
+    if omitted["positions"] or omitted["chronology"] or omitted["ahead"] or omitted["articles"]:
+        # a set too large to list whole: what was left out, counted (sources counted per item
+        # in ``corroboration``)
+        doc["omitted"] = {k: v for k, v in omitted.items() if v}
     # the one-line form of each event for the key-events and ahead lists (a complete clause)
     from .extract.chronology import one_line
     for e in [*doc["chronology"], *ahead]:

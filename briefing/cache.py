@@ -263,6 +263,18 @@ class Cache:
                 pass
         self._db = None
 
+    def has(self, stage: str, key: str) -> bool:
+        """Whether an entry is there (not whether it decodes: ``get`` says that)."""
+        if (stage, key) in self._pending:
+            return True
+        if self._db is None:
+            return False
+        try:
+            return self._db.execute("SELECT 1 FROM entries WHERE stage = ? AND key = ? AND codec = ?",
+                                    (stage, key, CODEC)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
     def get(self, stage: str, key: str):
         blob = self._pending.get((stage, key))
         if blob is None and self._db is not None:

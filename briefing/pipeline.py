@@ -28,7 +28,7 @@ from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
 
-STAGE_VERSION = {"analysis": "8", "positions": "7"}
+STAGE_VERSION = {"analysis": "8", "positions": "8"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 MAX_ARTICLE_MB = 5.0     # a larger file is skipped with a warning (--max-article-mb changes it)
 
@@ -68,14 +68,16 @@ def _analyse(path: str):
 _MATCHER = {}
 
 
-def _positions(args):
-    article, actors, sig = args
+def _items(args):
+    """Worker: one article's claims and raw event mentions for these actors and as-of date."""
+    article, actors, sig, as_of = args
+    from .extract.chronology import article_mentions
     from .extract.positions import ActorMatcher, positions_in
     m = _MATCHER.get(sig)
     if m is None:
         _MATCHER.clear()
         m = _MATCHER[sig] = ActorMatcher(actors)
-    return positions_in(article, m)
+    return positions_in(article, m), article_mentions(article, as_of, matcher=m if actors else None)
 
 
 DASK_HINT = "pip install 'briefing[dask]'"
@@ -356,26 +358,34 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
     return arts
 
 
-def positions_all(articles: list[Article], actors, cache: Cache, workers: int = 1, progress=None) -> list:
-    """Positions of every article for these actors (cached by article and actor set)."""
+def items_all(articles: list[Article], actors, as_of, cache: Cache, workers: int = 1, progress=None):
+    """(claims, event mentions) of every article for these actors and as-of date, yielded article
+    after article in order (cached by article, actor set, as-of date and the article's date as
+    the set made it)."""
     sig = hashlib.sha256(repr([(a.name, sorted(a.terms)) for a in actors]).encode()).hexdigest()
-    results: dict[int, list] = {}
-    todo = []
-    for i, art in enumerate(articles):
-        k = hashlib.sha256(f"{STAGE_VERSION['positions']}/{sig}/{getattr(art, 'key', None) or id(art)}".encode()).hexdigest()
-        hit = cache.get("positions", k) if getattr(art, "key", None) else None
-        if isinstance(hit, list):
-            results[i] = hit
-        else:
-            todo.append((i, k))
-    items = [(articles[i], actors, sig) for i, _ in todo]
-    for (i, k), res in zip(todo, _map(_positions, items, workers, progress, "positions",
-                                       [f"positions-{k}" if getattr(articles[i], "key", None) else None
-                                        for i, k in todo])):
-        results[i] = res
-        if getattr(articles[i], "key", None):
-            cache.put("positions", k, res)
-    cache.flush()
+    keys = []
     for art in articles:
-        art.attributions = None     # read only by the positions stage (and cached): not held for the merge
-    return [p for i in range(len(articles)) for p in results[i]]
+        k = hashlib.sha256(f"{STAGE_VERSION['positions']}/{sig}/{as_of}/{art.published}/{art.published_inferred}/"
+                           f"{getattr(art, 'key', None) or id(art)}".encode()).hexdigest()
+        keys.append(k if getattr(art, "key", None) else None)
+
+    def todo():
+        for art, k in zip(articles, keys):
+            if k is None or not cache.has("positions", k):
+                yield art, k
+
+    pending = list(todo())
+    fresh = _map(_items, [(art, actors, sig, as_of) for art, _ in pending], workers, progress, "positions",
+                 [f"positions-{k}" if k else None for _, k in pending])
+    waiting = {id(art) for art, _ in pending}
+    for art, k in zip(articles, keys):
+        if id(art) in waiting:
+            res = next(fresh)
+            if k:
+                cache.put("positions", k, list(res))
+        else:
+            hit = cache.get("positions", k)
+            res = hit if isinstance(hit, list) and len(hit) == 2 else _items((art, actors, sig, as_of))
+        art.attributions = None     # read only by this stage (and cached): not held for the merge
+        yield tuple(res)
+    cache.flush()

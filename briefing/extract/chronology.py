@@ -628,13 +628,26 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
     return out
 
 
-def _merge(raw: list[dict]) -> list[dict]:
-    merged: list[dict] = []
-    groups: dict[tuple, NearDuplicates] = {}
-    for e in raw:
+SUPPORT_CAP = 12     # sources listed with their sentence per item; the rest are counted (``corroboration``)
+
+
+class EventMerger:
+    """Mentions of one happening, merged as they come (article after article): the same date and
+    the same article's anaphoric mention or close summary, or another article's close sentence.
+    An item lists at most ``SUPPORT_CAP`` sources with their sentences (a new report is preferred
+    over a second article of one already listed); every source is counted all the same
+    (``_srcset``), so the corroboration figures stay whole at any size."""
+
+    def __init__(self, support_cap: int | None = None, report_of=None):
+        self.merged: list[dict] = []
+        self.groups: dict[tuple, NearDuplicates] = {}
+        self.cap = SUPPORT_CAP if support_cap is None else support_cap
+        self.report_of = report_of or (lambda article, quote: ("article", article))
+
+    def add(self, e: dict) -> None:
         target = None
         if e["date"]:
-            idx = groups.setdefault((e["date"], e["precision"]), NearDuplicates())
+            idx = self.groups.setdefault((e["date"], e["precision"]), NearDuplicates())
             art = e["sources"][0]
             # same article: an anaphoric mention, or a close summary; other articles: a close quote
             for i, m in enumerate(idx.items):
@@ -649,9 +662,8 @@ def _merge(raw: list[dict]) -> list[dict]:
         if target:
             for s_ in e["sources"]:
                 if s_ not in target["_srcset"]:
-                    target["sources"].append(s_)
                     target["_srcset"].add(s_)
-                    target["support"].append({"article": s_, "quote": e["quote"]})
+                    add_support(target, s_, e["quote"], self.report_of(s_, e["quote"]), self.cap)
             for a in e["_actors"]:
                 if a not in target["_actors"]:
                     target["_actors"].append(a)
@@ -661,21 +673,50 @@ def _merge(raw: list[dict]) -> list[dict]:
                 target["support"][0] = {"article": target["sources"][0], "quote": e["quote"]} \
                     if target["sources"][0] == e["sources"][0] else target["support"][0]
                 target["_anaphoric"] = False
-            continue
+            return
         item = dict(e)
         item["_srcset"] = set(e["sources"])
         item["_actors"] = list(e["_actors"])
         item["support"] = [{"article": e["sources"][0], "quote": e["quote"]}]
-        merged.append(item)
+        item["_rkeys"] = [self.report_of(e["sources"][0], e["quote"])]
+        self.merged.append(item)
         if e["date"]:
-            groups[(e["date"], e["precision"])].add(item, content_words(e["quote"]))
-    merged.sort(key=lambda e: (e["date"] is None, str(e["date"] or ""), e["_order"]))
-    for e in merged:
-        if e["_actors"]:
-            e["actors"] = e["_actors"]
-        for k in [k for k in e if k.startswith("_")]:
-            del e[k]
-    return merged
+            self.groups[(e["date"], e["precision"])].add(item, content_words(e["quote"]))
+
+    def result(self) -> list[dict]:
+        merged = self.merged
+        merged.sort(key=lambda e: (e["date"] is None, str(e["date"] or ""), e["_order"]))
+        for e in merged:
+            if e["_actors"]:
+                e["actors"] = e["_actors"]
+            if len(e["_srcset"]) > len(e["sources"]):
+                e["_all_sources"] = sorted(e["_srcset"])      # counted, not listed (read by assemble)
+            for k in [k for k in e if k.startswith("_") and k != "_all_sources"]:
+                del e[k]
+        self.merged, self.groups = [], {}
+        return merged
+
+
+def add_support(item: dict, article: str, quote: str, report, cap: int) -> None:
+    """One more source of an item, with its own sentence; past ``cap`` listed sources, a new
+    report replaces the last listed source whose report is listed twice (else it is counted only)."""
+    keys = item["_rkeys"]
+    if len(item["sources"]) < cap:
+        item["sources"].append(article)
+        item["support"].append({"article": article, "quote": quote})
+        keys.append(report)
+        return
+    if report in keys:
+        return
+    seen: dict = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    for i in range(len(keys) - 1, 0, -1):
+        if seen[keys[i]] > 1:
+            item["sources"][i] = article
+            item["support"][i] = {"article": article, "quote": quote}
+            keys[i] = report
+            return
 
 
 def _is_ahead(e: dict, as_of: dt.date | None) -> bool:
@@ -691,6 +732,41 @@ def _is_ahead(e: dict, as_of: dt.date | None) -> bool:
     return d > as_of
 
 
+class Events:
+    """The chronology built article after article: ``add`` takes one article's raw mentions
+    (``mentions``, in the order of the set), ``result`` gives (chronology, ahead)."""
+
+    def __init__(self, as_of: dt.date | None, report_of=None):
+        self.as_of = as_of
+        self.past = EventMerger(report_of=report_of)
+        self.coming = EventMerger(report_of=report_of)
+
+    def add(self, raw: list[dict]) -> None:
+        for e in raw:
+            if _is_ahead(e, self.as_of):
+                self.coming.add(e)
+                continue
+            if e["_scheduled"] and e["date"]:
+                e["flags"].append("scheduled")
+            self.past.add(e)
+
+    def result(self) -> tuple[list[dict], list[dict]]:
+        chronology = self.past.result()
+        flag_anomalies(chronology, self.as_of)
+        ahead = self.coming.result()
+        for e in ahead:
+            e["id"] = event_id(e)
+        return chronology, ahead
+
+
+def article_mentions(article, as_of: dt.date | None, actors=None, matcher=None) -> list[dict]:
+    """One article's raw event mentions (per-article work: a worker can do it)."""
+    if matcher is None and actors:
+        from .positions import ActorMatcher
+        matcher = ActorMatcher(actors)
+    return mentions([article], as_of, matcher)
+
+
 def build_events(articles, as_of: dt.date | None, actors=None) -> tuple[list[dict], list[dict]]:
     """(chronology, ahead): the events that happened (or were due) by the as-of date, and the
     scheduled ones still to come. ``actors``: the project's actors, to name those involved."""
@@ -698,19 +774,9 @@ def build_events(articles, as_of: dt.date | None, actors=None) -> tuple[list[dic
     if actors:
         from .positions import ActorMatcher
         matcher = ActorMatcher(actors)
-    raw = mentions(articles, as_of, matcher)
-    past, coming = [], []
-    for e in raw:
-        (coming if _is_ahead(e, as_of) else past).append(e)
-    for e in past:
-        if e["_scheduled"] and e["date"]:
-            e["flags"].append("scheduled")
-    chronology = _merge(past)
-    flag_anomalies(chronology, as_of)
-    ahead = _merge(coming)
-    for e in ahead:
-        e["id"] = event_id(e)
-    return chronology, ahead
+    ev = Events(as_of)
+    ev.add(mentions(articles, as_of, matcher))
+    return ev.result()
 
 
 def event_id(e: dict) -> str:
