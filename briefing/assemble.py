@@ -12,7 +12,8 @@ import re
 from . import __version__
 from .config import Actor, Project
 from .extract.common import strength
-from .extract.chronology import (SUPPORT_CAP, Events, NearDuplicates, add_support, article_mentions, content_words,
+from .extract import chronology as _chronology
+from .extract.chronology import (Events, NearDuplicates, add_support, article_mentions, content_words,
                                  infer_anchor, redate_from_datelines)
 from .extract.positions import ActorMatcher, positions_in
 from .extract.sources import article_cites, cites_in
@@ -117,7 +118,7 @@ class PositionMerger:
             m = merged[j]
             m["_srcset"].add(p.article)
             m["_allkeys"].add(rk)
-            add_support(m, p.article, p.quote, rk, SUPPORT_CAP)
+            add_support(m, p.article, p.quote, rk, _chronology.SUPPORT_CAP)
             return
         merged.append({"id": item_id("c", self.actor, p.stance, " ".join(sorted(ws))),
                        "summary": p.summary, "quote": p.quote, "speaker": p.speaker or self.actor,

@@ -207,6 +207,18 @@ def _standards(values):
     return list(values)
 
 
+def _left_out(doc: dict, what: str) -> int:
+    """How many ``what`` a very large set left out of the document (counted in ``omitted``)."""
+    v = (doc.get("omitted") or {}).get(what) or 0
+    return sum(v.values()) if isinstance(v, dict) else int(v)
+
+
+def _articles(doc: dict) -> str:
+    """"10,000 articles (4,993 listed)" for a bounded document, else "12 articles"."""
+    n, more = len(doc["articles"]), _left_out(doc, "articles")
+    return _n(n + more, "article") + (f" ({n:,} listed)" if more else "")
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--output", "-o", default="briefing.pdf", show_default=True, type=click.Path(dir_okay=False),
@@ -255,7 +267,7 @@ def build(sources, output, layout, locale, fmt, standards, since, reliability, c
     n_src = sum(len(a.get("cites") or []) for a in doc["articles"])
     if as_json:
         import json
-        click.echo(json.dumps({"output": fig["files"], "format": fmt, "articles": len(doc["articles"]),
+        click.echo(json.dumps({"output": fig["files"], "format": fmt, "articles": len(doc["articles"]) + _left_out(doc, "articles"),
                                "actors": len(doc["actors"]), "positions": n_pos,
                                "chronology": len(doc["chronology"]), "sources": n_src, "pages": fig["pages"],
                                "bytes": fig["bytes"], "seconds": round(secs, 3), "as_of": doc.get("as_of"),
@@ -265,7 +277,7 @@ def build(sources, output, layout, locale, fmt, standards, since, reliability, c
     if quiet:
         return
     where = output if fmt == "pdf" else f"{fig['files'][0]} .. {Path(fig['files'][-1]).name}"
-    click.echo(f"{where}: {_n(len(doc['articles']), 'article')}, {_n(len(doc['actors']), 'actor')}, "
+    click.echo(f"{where}: {_articles(doc)}, {_n(len(doc['actors']), 'actor')}, "
                f"{_n(n_pos, 'position')}, {_n(len(doc['chronology']), 'chronology entry')}, {_n(n_src, 'source')}, "
                f"{_n(fig['pages'], 'page')}, {_size(fig['bytes'])}, {secs:.1f} s")
 
@@ -309,14 +321,14 @@ def extract(sources, output, since, reliability, config, as_of, quiet, cache_dir
     n_pos = sum(len(a["positions"]) for a in doc["actors"])
     if as_json:
         import json
-        click.echo(json.dumps({"output": str(output), "articles": len(doc["articles"]), "actors": len(doc["actors"]),
+        click.echo(json.dumps({"output": str(output), "articles": len(doc["articles"]) + _left_out(doc, "articles"), "actors": len(doc["actors"]),
                                "positions": n_pos, "chronology": len(doc["chronology"]), "as_of": doc.get("as_of"),
                                "seconds": round(time.perf_counter() - t0, 3),
                                "cache": {"hits": stats.get("cache_hits", 0), "misses": stats.get("cache_misses", 0)}}))
         return
     if quiet:
         return
-    click.echo(f"{output}: {_n(len(doc['articles']), 'article')}, {_n(len(doc['actors']), 'actor')}, "
+    click.echo(f"{output}: {_articles(doc)}, {_n(len(doc['actors']), 'actor')}, "
                f"{_n(n_pos, 'position')}, {_n(len(doc['chronology']), 'chronology entry')}, "
                f"{time.perf_counter() - t0:.1f} s")
 

@@ -332,6 +332,31 @@ def _sourcing_fields(p: list[str], d: dict, where: str) -> None:
                     p.append(f"{where}.corroboration.{k}: expected a whole number, got {v!r}")
 
 
+OMITTED = ("positions", "chronology", "ahead", "articles")
+
+
+def _count_ok(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _check_omitted(p: list[str], om) -> None:
+    """``omitted``: what a very large set left out, counted ({positions: {actor: n}, chronology: n,
+    ahead: n, articles: n})."""
+    if om is None:
+        return
+    if not isinstance(om, dict):
+        p.append("omitted: expected a mapping of counts")
+        return
+    for k, v in om.items():
+        if k not in OMITTED:
+            p.append(f"omitted.{k}: unknown (expected one of {', '.join(OMITTED)})")
+        elif k == "positions":
+            if not isinstance(v, dict) or not all(isinstance(a, str) and _count_ok(n) for a, n in v.items()):
+                p.append("omitted.positions: expected a mapping of actor names to counts")
+        elif not _count_ok(v):
+            p.append(f"omitted.{k}: expected a count (a whole number, 0 or more), got {v!r}")
+
+
 def validate(doc: dict) -> list[str]:
     """Every problem in a briefing/1 document, each prefixed with its path."""
     p: list[str] = []
@@ -342,6 +367,7 @@ def validate(doc: dict) -> list[str]:
     if doc.get("as_of") is not None and not _is_date(doc.get("as_of")):
         p.append(f"as_of: not a date (YYYY-MM-DD): {doc.get('as_of')!r}")
     _optional_text(p, doc, "", ("organisation", "marking", "as_of_source", "generator"))
+    _check_omitted(p, doc.get("omitted"))
     ids: set[str] = set()
     arts = doc.get("articles")
     if not isinstance(arts, list):

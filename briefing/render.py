@@ -148,6 +148,13 @@ def _country(code, L: Localizer) -> str:
     return L.locale.territories.get(code.upper(), "")
 
 
+def n_articles(doc: dict) -> int:
+    """How many articles the briefing was built from (a very large set lists only those cited)."""
+    om = doc.get("omitted") if isinstance(doc.get("omitted"), dict) else {}
+    more = om.get("articles")
+    return len(doc.get("articles") or []) + (more if isinstance(more, int) and more > 0 else 0)
+
+
 def sources_glance(doc: dict, L: Localizer) -> str:
     """"12 articles from 9 outlets (3 wire, 2 state media); 8 % of items rest on anonymous sourcing
     only": what the briefing stands on, in one line."""
@@ -161,7 +168,7 @@ def sources_glance(doc: dict, L: Localizer) -> str:
     items = [p for a in doc.get("actors") or [] for p in a.get("positions") or []]
     anon = sum(1 for p in items if p.get("hedge") == "anonymous")
     pct = f"{L.number(round(100 * anon / len(items)))} %" if items else "0 %"
-    return L.msg("sources_glance", articles=L.plural("articles", len(arts)),
+    return L.msg("sources_glance", articles=L.plural("articles", n_articles(doc)),
                  outlets=L.plural("outlets_n", len(outlets)), wire=L.number(wire), state=L.number(state), anon=pct)
 
 
@@ -315,6 +322,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     per_actor = limits.get("positions_per_actor")
     glance = limits.get("glance_per_actor", 2) if "glance" in (settings.get("sections") or []) else 0
     actors = []
+    left_out = doc.get("omitted") if isinstance(doc.get("omitted"), dict) else {}
     for a in doc.get("actors") or []:
         allp = a.get("positions") or []
         # the layout gets only what it can print (the YAML keeps every item)
@@ -322,7 +330,8 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         keep = max(keep, glance)
         poss = [_position_view(p, refs, num, L) for p in allp[:keep]]
         _group_by_issue(poss, allp[:keep], doc.get("issues") or [], lab)
-        hidden = len(allp) - (per_actor if per_actor is not None else len(allp))
+        hidden = max(0, len(allp) - (per_actor if per_actor is not None else len(allp)))
+        hidden += int((left_out.get("positions") or {}).get(a["name"]) or 0)   # a very large set's, counted
         actors.append({"name": a["name"], "positions": poss,
                        "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
     matrix_view = _matrix(doc, refs, limits.get("issues", 5)) if "matrix" in sections else {"issues": [], "rows": []}
@@ -331,7 +340,9 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     undated_idx = [i for i, e in enumerate(all_chron) if not e.get("date")]
     cap = limits.get("chronology") if "chronology" in sections else 0
     chron_more = max(0, len(dated_idx) - cap) if cap is not None else 0
-    if cap is not None and chron_more:
+    cut = chron_more
+    chron_more += int(left_out.get("chronology") or 0) if "chronology" in sections else 0
+    if cap is not None and cut:
         # keep the best-sourced entries, then the most recent, shown in date order
         dated_idx = sorted(sorted(dated_idx, key=lambda i: (-len(all_chron[i].get("sources") or []), -i))[:cap])
     ucap = limits.get("undated") if "chronology" in sections else 0
@@ -370,6 +381,8 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
             keep = set(sorted(shown_ids, key=lambda i: -used[i])[:scap])
             shown_ids = [i for i in shown_ids if i in keep]
         sources_more = len(arts) - len(shown_ids)
+    if "sources" in sections:
+        sources_more += n_articles(doc) - len(arts)
     shown_set = set(shown_ids)
     # a citation mark only for a source note the layout prints: with capped notes (executive)
     # or no notes at all, an item cites only what the reader can look up
@@ -430,7 +443,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "matrix": matrix_view,
         "sources_glance": sources_glance(doc, L),
         **extras,
-        "counts_line": L.msg("counts", articles=L.plural("articles", len(arts)), actors=L.plural("actors", len(actors)),
+        "counts_line": L.msg("counts", articles=L.plural("articles", n_articles(doc)), actors=L.plural("actors", len(actors)),
                              positions=L.plural("positions_n", n_pos), events=L.plural("events", len(chron))),
         "settings": {k: v for k, v in settings.items() if k != "logo"},
     }

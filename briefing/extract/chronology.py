@@ -638,10 +638,9 @@ class EventMerger:
     over a second article of one already listed); every source is counted all the same
     (``_srcset``), so the corroboration figures stay whole at any size."""
 
-    def __init__(self, support_cap: int | None = None, report_of=None):
+    def __init__(self, report_of=None):
         self.merged: list[dict] = []
         self.groups: dict[tuple, NearDuplicates] = {}
-        self.cap = SUPPORT_CAP if support_cap is None else support_cap
         self.report_of = report_of or (lambda article, quote: ("article", article))
 
     def add(self, e: dict) -> None:
@@ -663,7 +662,7 @@ class EventMerger:
             for s_ in e["sources"]:
                 if s_ not in target["_srcset"]:
                     target["_srcset"].add(s_)
-                    add_support(target, s_, e["quote"], self.report_of(s_, e["quote"]), self.cap)
+                    add_support(target, s_, e["quote"], self.report_of(s_, target["quote"]), SUPPORT_CAP)
             for a in e["_actors"]:
                 if a not in target["_actors"]:
                     target["_actors"].append(a)
