@@ -7,7 +7,10 @@ the text is a source the article cites, not its publisher.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,65 @@ SUPPORTED = set(ARTICLE_SUFFIXES)
 HTML = {".html", ".htm"}
 FRONT_MATTER_KEYS = {"title", "outlet", "url", "published", "author", "language", "id"}
 _HEADLINE_PREFIX = lazy(r"^(?:breaking(?: news)?|exclusive|update[d]?|live|analysis|opinion|watch)\s*[:|–—-]\s*", re.I)
+
+
+class Packed(Sequence):
+    """A list kept compressed in memory while a large set waits for its next stage: an article's
+    sentences, date mentions and attributions cost a few KB instead of tens. Read it as a list
+    (iterate, index, len); each read unpacks it again, except the last one read, which is kept.
+    Only ever made in this process from the tool's own objects (never read from a file or the
+    cache: the cache stores the list as plain data)."""
+
+    __slots__ = ("_blob", "_n")
+
+    def __init__(self, items=()):
+        items = list(items)
+        self._blob = zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._n = len(items)
+
+    @classmethod
+    def _of(cls, blob: bytes, n: int) -> "Packed":
+        obj = cls.__new__(cls)
+        obj._blob, obj._n = blob, n
+        return obj
+
+    def __reduce__(self):              # sent to a worker as it is, compressed
+        return (Packed._of, (self._blob, self._n))
+
+    def _items(self) -> list:
+        last = _UNPACKED.get("last")
+        if last is not None and last[0] is self:
+            return last[1]
+        items = pickle.loads(zlib.decompress(self._blob))
+        _UNPACKED["last"] = (self, items)
+        return items
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        return self._items()[i]
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __eq__(self, other):
+        return list(self) == list(other) if isinstance(other, (list, Packed)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Packed({self._n} items)"
+
+
+_UNPACKED: dict = {}
+
+
+def pack(article: "Article") -> "Article":
+    """The article with its bulky lists packed (see ``Packed``); its metadata stays as it is."""
+    for name in ("sentences", "mentions", "attributions"):
+        v = getattr(article, name)
+        if isinstance(v, list):
+            setattr(article, name, Packed(v))
+    return article
 
 
 @dataclass

@@ -281,7 +281,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         log("no actors in the project file; picked from the articles: "
             + (", ".join(a.name for a in actors_cfg) or "none found"))
     actors_cfg = learn_people(articles, actors_cfg)
-    from .extract.sources import canonical_outlet, classify, sane_name
+    from .extract.sources import canonical_outlet, classify, prime_article, sane_name
     from .outlets import lookup as outlet_info
     cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
     for a in articles:
@@ -302,6 +302,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     # article after article (a large set is never held as a whole): its claims and event mentions
     # go to the mergers as soon as its sources are known
     for art, (positions, raw) in zip(articles, stream):
+        prime_article(art)
         positions = sorted(positions, key=lambda p: p.sentence)
         cs = cites[art.id]
         # the speaker of every claim is a source of its article ("The Israeli government has long argued")

@@ -53,7 +53,7 @@ def encode(value) -> object:
     package's dataclasses."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, list):
+    if isinstance(value, list) or type(value).__name__ == "Packed" and type(value).__module__ == "briefing.articles":
         return [encode(v) for v in value]
     if isinstance(value, tuple):
         return {"$": "t", "v": [encode(v) for v in value]}

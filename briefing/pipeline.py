@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .articles import Article, load_article
+from .articles import Article, load_article, pack
 from .cache import Cache  # noqa: F401  (the cache: SQLite, JSON entries; see cache.py)
 from .errors import SkippedSource
 
@@ -62,7 +62,7 @@ def _analyse(path: str):
     art.sentence_cites = sentence_cites(art.sentences)
     art.mentions = [(s.index, m) for s in art.sentences for m in tag(s.text)]
     art.blocks = []        # read into sentences; nothing later needs them (less to send back, hold, cache)
-    return path, art, None
+    return path, pack(art), None
 
 
 _MATCHER = {}
@@ -326,6 +326,7 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
         k = keys[str(p)] = file_key(p, raw)
         hit = cache.get("analysis", k)
         if isinstance(hit, Article):
+            pack(hit)
             hit.path = p
             hit.key = k
             out[str(p)] = hit
@@ -345,17 +346,7 @@ def load_all(paths: list[Path], cache: Cache, workers: int = 1, progress=None, w
             art.key = keys[path]
             cache.put("analysis", keys[path], art)
     cache.flush()
-    from .extract.sources import prime
-    arts = [out[str(p)] for p in paths if str(p) in out]
-    for a in arts:
-        by_index = {s.index: s.text for s in a.sentences}
-        for i, cites in (getattr(a, "sentence_cites", None) or {}).items():
-            prime(by_index[i], cites)
-        for s in a.sentences:
-            if s.index not in (getattr(a, "sentence_cites", None) or {}):
-                prime(s.text, ())
-        a.sentence_cites = None     # primed (and cached above): not held for the rest of the run
-    return arts
+    return [out[str(p)] for p in paths if str(p) in out]
 
 
 def items_all(articles: list[Article], actors, as_of, cache: Cache, workers: int = 1, progress=None):

@@ -205,6 +205,22 @@ def prime(sentence: str, cites: tuple) -> None:
     _PRIMED[sentence] = cites
 
 
+PRIMED_MAX = 200_000     # sentences remembered at once (a large set is read article after article)
+
+
+def prime_article(article) -> None:
+    """Remember an article's attributions found by the analysis (``sentence_cites``), for its
+    sentences read again by the merge; the article then no longer holds them."""
+    found = getattr(article, "sentence_cites", None)
+    if found is None:
+        return
+    if len(_PRIMED) > PRIMED_MAX:
+        _PRIMED.clear()
+    for s in article.sentences:
+        _PRIMED[s.text] = found.get(s.index, ())
+    article.sentence_cites = None
+
+
 def cites_in(sentence: str, index: int) -> list[Cite]:
     """The attributions one sentence makes."""
     found = _PRIMED.get(sentence)
