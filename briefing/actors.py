@@ -87,6 +87,10 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
                     r")\s+){1,3}(?:of\s+[A-Z][\w]+\s+)?" + name + r"\b")
     # "his Russian counterpart, Sergei Lavrov"
     rx2 = re.compile(r"(?<![\w.])(" + alias_rx + r")\s+(?:counterpart|colleague|envoy|negotiator|diplomat|ally),?\s+" + name + r"\b")
+    # "In Tokyo, Chief Cabinet Secretary Hiroshi Tanabe said": the place opening the sentence
+    # names the government the official speaks for (a demonym after the comma is rx's case)
+    rx3 = re.compile(r"^(?:In|From|Speaking in|Later in)\s+(" + alias_rx + r"),\s+(?:(?:former|acting|deputy)\s+)?(?:(?:"
+                     + title_rx + r")\s+){1,3}" + name + r"\b")
     votes: dict[str, Counter] = {}
     # only sentences naming a title or a counterpart can introduce a person: a cheap test first
     pre = re.compile("|".join(sorted({re.escape(t.split()[-1]) for t in titles} |
@@ -95,7 +99,8 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
         for s in art.sentences:
             if not pre.search(s.text):
                 continue
-            for m in [*rx.finditer(fold(s.text)), *rx2.finditer(fold(s.text))]:
+            t = fold(s.text)
+            for m in [*rx.finditer(t), *rx2.finditer(t), *rx3.finditer(t)]:
                 who = alias_to.get(m.group(1))
                 person = m.group(2)
                 if not who or person.split()[0] in titles:

@@ -1,0 +1,45 @@
+"""People learnt for the state they speak for, from how the set introduces them, both ways."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.actors import complete_actors, learn_people
+from briefing.articles import load_article
+from briefing.config import Actor
+
+
+def _learnt(tmp_path: Path, text: str) -> dict[str, list[str]]:
+    f = tmp_path / "a.txt"
+    f.write_text(text + "\n", encoding="utf-8")
+    art = load_article(f)
+    actors = complete_actors([Actor("Japan", []), Actor("China", []), Actor("United States", [])])
+    out = learn_people([art], actors)
+    return {a.name: [t for t in a.aliases if t not in b.aliases] for a, b in zip(out, actors)}
+
+
+@pytest.mark.parametrize("sentence, actor, person", [
+    ("In Tokyo, Chief Cabinet Secretary Hiroshi Tanabe said the launch was unacceptable.", "Japan", "Hiroshi Tanabe"),
+    ("In Beijing, Foreign Ministry Spokesperson Guo Weidong said talks were the only way.", "China", "Guo Weidong"),
+    ("Japanese Defence Minister Kenji Morimoto said Tokyo would respond.", "Japan", "Kenji Morimoto"),
+    ("In Washington, Secretary of State Laura Kessler said the launch was condemned.", "United States", "Laura Kessler"),
+])
+def test_person_learnt_for_the_state(tmp_path, sentence, actor, person):
+    got = _learnt(tmp_path, sentence)
+    assert person in got[actor], got
+    assert person.split()[-1] in got[actor]
+    assert all(person not in v for k, v in got.items() if k != actor)
+
+
+@pytest.mark.parametrize("sentence", [
+    # a demonym after the place: the official is that state's, not the place's (rx reads it)
+    "In Tokyo, Chinese Foreign Minister Wang Yi said the talks had been useful.",
+    # the place does not open the sentence
+    "Officials met in Tokyo, Foreign Minister Wang Yi said.",
+    # no government title
+    "In Tokyo, analyst Mariko Sato said the launch was a signal.",
+])
+def test_person_not_learnt_for_the_place(tmp_path, sentence):
+    got = _learnt(tmp_path, sentence)
+    assert not any(n in got["Japan"] for n in ("Wang Yi", "Mariko Sato")), got
