@@ -85,6 +85,8 @@ def pack(article: "Article") -> "Article":
         v = getattr(article, name)
         if isinstance(v, list):
             setattr(article, name, Packed(v))
+    if isinstance(article.sentence_cites, dict):        # read back as pairs (sources.prime_article)
+        article.sentence_cites = Packed(article.sentence_cites.items())
     return article
 
 

@@ -132,3 +132,27 @@ def test_hand_edited_omitted_is_checked(builds, bad, msg):
     _, small = builds
     doc = dict(small, omitted=bad)
     assert any(msg in p for p in validate(doc))
+
+
+def test_packed_lists_read_like_lists_and_cache_as_plain_data(tmp_path):
+    import pickle
+    from briefing import cache as cache_mod
+    from briefing.articles import Packed, load_article, pack
+    f = tmp_path / "a.txt"
+    f.write_text("GENEVA (Reuters) - Ruritania said on Monday it would talk. Elbonia refused.\n", encoding="utf-8")
+    art = load_article(f)
+    plain = list(art.sentences)
+    pack(art)
+    assert isinstance(art.sentences, Packed)
+    assert len(art.sentences) == len(plain) and list(art.sentences) == plain
+    assert art.sentences[-1] == plain[-1] and art.sentences == plain
+    # sent to a worker compressed, read back the same
+    again = pickle.loads(pickle.dumps(art))
+    assert list(again.sentences) == plain
+    # the cache stores the list as plain data (never a pickle), and gives a list back
+    back = cache_mod.loads(cache_mod.dumps(art))
+    assert isinstance(back.sentences, list) and back.sentences == plain
+    import json
+    import zlib
+    raw = zlib.decompress(cache_mod.dumps(art))
+    assert b"Packed" not in raw and isinstance(json.loads(raw)["sentences"], list)

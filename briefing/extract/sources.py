@@ -216,6 +216,7 @@ def prime_article(article) -> None:
         return
     if len(_PRIMED) > PRIMED_MAX:
         _PRIMED.clear()
+    found = dict(found)              # a mapping, or its (index, cites) pairs packed
     for s in article.sentences:
         _PRIMED[s.text] = found.get(s.index, ())
     article.sentence_cites = None
