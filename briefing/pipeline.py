@@ -80,6 +80,9 @@ def _items(args):
     return positions_in(article, m), article_mentions(article, as_of, matcher=m if actors else None)
 
 
+POOL_WINDOW = 4          # batches in flight per worker process (bounds results waiting in order)
+POOL_BATCH = 256         # at most this many articles a batch
+
 DASK_HINT = "pip install 'briefing[dask]'"
 DASK_WINDOW = 2000       # articles in flight at once on a Dask cluster (bounds the client's memory)
 DASK_CONNECT_TIMEOUT = 30  # seconds to reach a Dask scheduler (tcp://...)
@@ -117,21 +120,48 @@ def _tick(progress, label, done, total):
 
 
 class ProcessExecutor(Executor):
-    """A process pool on this machine (below ``POOL_MIN`` articles, the work stays in-process)."""
+    """A process pool on this machine (below ``POOL_MIN`` articles, the work stays in-process).
+    One pool serves every stage of a run, started at the first stage that needs it (on a first
+    run, before the set is held here: the workers do not start as copies of a large set). Work
+    goes out in batches, a few per worker at a time, so results wait in order without piling up."""
 
     def __init__(self, workers: int):
         self.workers = workers
         self.name = f"processes:{workers}"
+        self._pool = None
+
+    def _start(self):
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
 
     def map(self, fn, items, keys=None, progress=None, label=""):
         total = len(items)
         if self.workers <= 1 or total < POOL_MIN:
             yield from Executor.map(self, fn, items, keys, progress, label)
             return
-        with ProcessPoolExecutor(max_workers=self.workers) as ex:
-            for done, r in enumerate(ex.map(fn, items, chunksize=max(8, total // (self.workers * 16))), 1):
-                _tick(progress, label, done, total)
-                yield r
+        from collections import deque
+        ex = self._start()
+        size = max(8, min(POOL_BATCH, total // (self.workers * 16)))
+        pending: deque = deque()
+        nxt = done = 0
+        try:
+            while done < total:
+                while nxt < total and len(pending) < self.workers * POOL_WINDOW:
+                    pending.append(ex.submit(_batch, fn, items[nxt:nxt + size]))
+                    nxt += size
+                for r in pending.popleft().result():
+                    done += 1
+                    _tick(progress, label, done, total)
+                    yield r
+        finally:
+            for f in pending:
+                f.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _need_dask():
@@ -283,8 +313,11 @@ def make_executor(spec, workers: int | None = None) -> Executor:
 def _map(fn, items, workers, progress, label: str, keys=None):
     """The results of ``fn`` over ``items``, in order; ``workers`` is an Executor or a number of
     processes."""
-    ex = workers if isinstance(workers, Executor) else ProcessExecutor(workers)
-    yield from ex.map(fn, items, keys, progress, label)
+    if isinstance(workers, Executor):
+        yield from workers.map(fn, items, keys, progress, label)
+        return
+    with ProcessExecutor(workers) as ex:        # a pool for this stage alone
+        yield from ex.map(fn, items, keys, progress, label)
 
 
 def workers_default() -> int:
