@@ -60,7 +60,8 @@ _AGAINST = {"opposes", "rejects", "refuses", "condemns", "protests"}
 
 
 def fold(s: str) -> str:
-    return (s or "").translate(_FOLD)
+    s = s or ""
+    return s if s.isascii() else s.translate(_FOLD)
 
 
 def words(text: str) -> frozenset:

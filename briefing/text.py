@@ -205,8 +205,11 @@ def yaml_problem(e: Exception, line_offset: int = 1) -> str:
     return f"{where}{getattr(e, 'problem', None) or e}"
 
 
+_WS = re.compile(r"\s+")
+
+
 def fold_ws(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    return _WS.sub(" ", s).strip()
 
 
 # ---------------------------------------------------------------- boilerplate

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..lazyre import lazy
+
 from .common import fold
 
 # ---- the stance vocabulary: each cue verb maps to one stance; each stance to its CAMEO root ----
@@ -238,11 +240,15 @@ def strip_dateline(text: str) -> str:
     return text[len(d[0]):].lstrip() if d else text
 
 
+_SPEAKER_TIME = lazy(r"\s+(?:late |early )?on (?:\w+day|[A-Z][a-z]+ \d{1,2})$|\s+(?:yesterday|today|last \w+|this \w+)$")
+_SPEAKER_CONJ = lazy(r"^(?:(?:and|but|while|as|yet|still|however|meanwhile|if|when|whether|although|though|because|"
+                     r"since|after|before|unless|so|then|now)\s+)+", re.I)
+
+
 def _clean_speaker(x: str) -> str:
     x = fold(x).strip(" ,;:.\"'")
-    x = re.sub(r"\s+(?:late |early )?on (?:\w+day|[A-Z][a-z]+ \d{1,2})$|\s+(?:yesterday|today|last \w+|this \w+)$", "", x)
-    x = re.sub(r"^(?:(?:and|but|while|as|yet|still|however|meanwhile|if|when|whether|although|though|because|"
-               r"since|after|before|unless|so|then|now)\s+)+", "", x, flags=re.I)
+    x = _SPEAKER_TIME.sub("", x)
+    x = _SPEAKER_CONJ.sub("", x)
     return x.strip()
 
 

@@ -15,7 +15,8 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
 
 
 def fold(s: str) -> str:
-    return s.translate(_FOLD)
+    # every character folded is outside ASCII: an ASCII string (most of them) is already folded
+    return s if s.isascii() else s.translate(_FOLD)
 
 
 AUX = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "may", "might", "could",

@@ -8,6 +8,8 @@ office), anonymous, other. An article's own outlet never comes from here: bare t
 from __future__ import annotations
 
 import re
+
+from ..lazyre import lazy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,9 +37,14 @@ def _outlets():
     return table, set(d["suffixes"]), {_okey(x) for x in d["not_outlets"]}
 
 
+_THE = lazy(r"^the\s+")
+_POSS = lazy(r"'s$")
+_NAME_TOKEN = lazy(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þa-z][a-zß-öø-ÿ]+)?|[A-Z]\.|al-[A-Z][a-z]+|bin|ben|de|van|von|da|dos|del")
+
+
 def _okey(s: str) -> str:
     s = fold(s).strip().lower()
-    return re.sub(r"^the\s+", "", s)
+    return _THE.sub("", s)
 
 
 def outlet_name(s: str) -> str | None:
@@ -105,8 +112,8 @@ def person_name(phrase: str) -> tuple[str, str | None] | None:
     toks = fold(phrase).strip().rstrip(",").split()
     name: list[str] = []
     for t in reversed(toks):
-        core = re.sub(r"'s$", "", t)
-        if re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þa-z][a-zß-öø-ÿ]+)?|[A-Z]\.|al-[A-Z][a-z]+|bin|ben|de|van|von|da|dos|del", core) and core.lower() not in TITLE_WORDS:
+        core = _POSS.sub("", t)
+        if _NAME_TOKEN.fullmatch(core) and core.lower() not in TITLE_WORDS:
             name.insert(0, core)
         else:
             break
