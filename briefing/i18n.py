@@ -131,6 +131,7 @@ MESSAGES = {
     "counts": "{articles} · {actors} · {positions} · {events}",
     "more": "{n} more in the briefing file",
     "more_entries": "{n} more entries in the briefing file",
+    "more_counted": "{n} more counted, not listed: a set this large keeps the best-sourced",
     "inferred_past": "year inferred: most recent date not after the {anchor} ({date})",
     "inferred_future": "year inferred: next date on or after the {anchor} ({date})",
     "inferred_relative": "resolved from the article's publication date ({date})",

@@ -148,6 +148,19 @@ def _country(code, L: Localizer) -> str:
     return L.locale.territories.get(code.upper(), "")
 
 
+def _count(v) -> int:
+    return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0
+
+
+def more_line(L: Localizer, key: str, in_file: int, counted: int) -> str:
+    """"12 more entries in the briefing file; 940 more counted, not listed: ...": what a layout
+    left out of the file's items, and what a very large set left out of the file itself."""
+    parts = [L.msg(key, n=L.number(in_file))] if in_file > 0 else []
+    if counted > 0:
+        parts.append(L.msg("more_counted", n=L.number(counted)))
+    return "; ".join(parts)
+
+
 def n_articles(doc: dict) -> int:
     """How many articles the briefing was built from (a very large set lists only those cited)."""
     om = doc.get("omitted") if isinstance(doc.get("omitted"), dict) else {}
@@ -292,8 +305,9 @@ def chronology_extras(doc: dict, L: Localizer, settings: dict, cite) -> dict:
     n_ahead = limits.get("ahead")
     ahead = ahead_all if n_ahead is None else ahead_all[:n_ahead]
     more = len(ahead_all) - len(ahead)
+    counted = _count((doc.get("omitted") or {}).get("ahead") if isinstance(doc.get("omitted"), dict) else 0)
     return {"key_events": [item(e) for e in key], "ahead": [item(e) for e in ahead],
-            "ahead_more": L.msg("more_entries", n=L.number(more)) if more > 0 else ""}
+            "ahead_more": more_line(L, "more_entries", more, counted)}
 
 
 def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
@@ -331,18 +345,16 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         poss = [_position_view(p, refs, num, L) for p in allp[:keep]]
         _group_by_issue(poss, allp[:keep], doc.get("issues") or [], lab)
         hidden = max(0, len(allp) - (per_actor if per_actor is not None else len(allp)))
-        hidden += int((left_out.get("positions") or {}).get(a["name"]) or 0)   # a very large set's, counted
-        actors.append({"name": a["name"], "positions": poss,
-                       "more": L.msg("more", n=L.number(hidden)) if hidden > 0 else ""})
+        counted = _count((left_out.get("positions") or {}).get(a["name"]))      # a very large set's
+        actors.append({"name": a["name"], "positions": poss, "more": more_line(L, "more", hidden, counted)})
     matrix_view = _matrix(doc, refs, limits.get("issues", 5)) if "matrix" in sections else {"issues": [], "rows": []}
     all_chron = doc.get("chronology") or []
     dated_idx = [i for i, e in enumerate(all_chron) if e.get("date")]
     undated_idx = [i for i, e in enumerate(all_chron) if not e.get("date")]
     cap = limits.get("chronology") if "chronology" in sections else 0
     chron_more = max(0, len(dated_idx) - cap) if cap is not None else 0
-    cut = chron_more
-    chron_more += int(left_out.get("chronology") or 0) if "chronology" in sections else 0
-    if cap is not None and cut:
+    chron_counted = _count(left_out.get("chronology")) if "chronology" in sections else 0
+    if cap is not None and chron_more:
         # keep the best-sourced entries, then the most recent, shown in date order
         dated_idx = sorted(sorted(dated_idx, key=lambda i: (-len(all_chron[i].get("sources") or []), -i))[:cap])
     ucap = limits.get("undated") if "chronology" in sections else 0
@@ -374,7 +386,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     # only those are formatted (a set of 10,000 articles prints a few hundred at most)
     scap = limits.get("sources")
     shown_ids = [a["id"] for a in arts if used[a["id"]] > 0 or not settings.get("cited_sources_only")]
-    sources_more = 0
+    sources_more = sources_counted = 0
     if scap is not None and len(shown_ids) > scap:
         shown_ids = [i for i in shown_ids if used[i] > 0]
         if len(shown_ids) > scap:
@@ -382,7 +394,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
             shown_ids = [i for i in shown_ids if i in keep]
         sources_more = len(arts) - len(shown_ids)
     if "sources" in sections:
-        sources_more += n_articles(doc) - len(arts)
+        sources_counted = n_articles(doc) - len(arts)
     shown_set = set(shown_ids)
     # a citation mark only for a source note the layout prints: with capped notes (executive)
     # or no notes at all, an item cites only what the reader can look up
@@ -436,7 +448,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
         "lang": lang, "region": region, "rtl": L.rtl, "fonts": fonts,
         "labels": lab,
         "bluf": bluf, "actors": actors, "chronology": chron, "undated": undated, "sources": sources,
-        "chronology_more": L.msg("more_entries", n=L.number(chron_more)) if chron_more else "",
+        "chronology_more": more_line(L, "more_entries", chron_more, chron_counted),
         "undated_more": L.msg("more_entries", n=L.number(undated_more)) if undated_more else "",
         "group_months": len(chron) > 12,
         "timeline": _timeline(doc.get("chronology") or [], L, limits.get("timeline", 7)),
@@ -454,7 +466,7 @@ def present(doc: dict, layout: Layout, locale_code: str = "en") -> dict:
     # are more than the layout's cap), most-used first when capped
     view["cited_ids"] = shown_ids
     view["sources"] = sources
-    view["sources_more"] = L.msg("more_entries", n=L.number(sources_more)) if sources_more else ""
+    view["sources_more"] = more_line(L, "more_entries", sources_more, sources_counted)
     view["link_sources"] = "sources" in (settings.get("sections") or ["sources"])
     return view
 
