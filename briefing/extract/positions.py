@@ -339,8 +339,47 @@ _INSTITUTION = re.compile(r"^(?:the|its|their)?\s*(?:[A-Za-z'’.-]+\s+){0,3}?(?
                           r"defense ministry)$", re.I)
 
 
+_ABBREVIATED = re.compile(r"(?<![\w'’])((?:[A-Z][\w'’-]*|of|and|for|on)(?:\s+(?:[A-Z][\w'’-]*|of|and|for|on)){1,6})\s+\(([A-Z]{2,6})\)")
+
+
+def abbreviations(sentences) -> dict[str, str]:
+    """Institutions an article introduces with an abbreviation ("the Joint Chiefs of Staff
+    (JCS)", "Ministry of Foreign Affairs (MFA)"): abbreviation -> the institution's kind, so that
+    "the JCS said" later in the article is the same body. The initials must spell it."""
+    out: dict[str, str] = {}
+    for sent in sentences:
+        if "(" not in sent.text:
+            continue
+        for m in _ABBREVIATED.finditer(fold(sent.text)):
+            full, abbr = m.group(1), m.group(2)
+            words = full.split()
+            while words and not words[0][:1].isupper():
+                words.pop(0)
+            for k in range(len(words)):        # the shortest tail whose initials spell the abbreviation
+                tail = words[k:]
+                if "".join(w[0] for w in tail if w[:1].isupper()) == abbr:
+                    kind = _institution(" ".join(tail))
+                    if kind:
+                        out[abbr.lower()] = kind
+                    break
+    return out
+
+
+def _initials(phrase: str) -> str | None:
+    """"jcs" for "South Korea's Joint Chiefs of Staff": the initials of the capitalised words of
+    the institution's own name (after the owner's possessive), when there are two or more."""
+    name = re.split(r"['’]s\s+", fold(phrase).strip())[-1]
+    name = re.sub(r"\s*\([A-Z]{2,6}\)$", "", name)
+    words = name.split()
+    if not words or not all(w[:1].isupper() or w in ("of", "and", "for", "on") for w in words):
+        return None
+    ini = "".join(w[0] for w in words if w[:1].isupper())
+    return ini.lower() if len(ini) >= 2 else None
+
+
 def _institution(speaker: str) -> str | None:
-    m = _INSTITUTION.match(speaker.strip())
+    speaker = re.sub(r"\s*\([A-Z]{2,6}\)$", "", speaker.strip())       # "... Chiefs of Staff (JCS)"
+    m = _INSTITUTION.match(speaker)
     if not m:
         return None
     words = speaker.lower().split()
@@ -400,6 +439,7 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
     prev: list[str] = []
     prev_speaker: str | None = None
     institutions: dict[str, str] = {}       # "ministry" -> the actor whose ministry spoke last
+    abbrev = abbreviations(article.sentences)
     for sent in article.sentences:
         text = sent.text
         if _is_label(text):
@@ -414,12 +454,16 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
             if not spk_actors and a.role and not COMMENTARY_SPEAKER.search(a.role):
                 spk_actors = res.actors(a.role)          # "Laura Kessler (U.S. Ambassador)", "she said"
             inst = _institution(a.speaker)
+            inst = abbrev.get(inst, inst) if inst else inst
             if not spk_actors and inst and inst in institutions:
                 spk_actors = [institutions[inst]]        # "the ministry said", after "Japan's foreign ministry"
             if not spk_actors and not COMMENTARY_SPEAKER.search(a.speaker):
                 spk_actors = _context_actor(a.speaker, text, res, prev)
             if inst and len(spk_actors) == 1:
                 institutions[inst] = spk_actors[0]
+                ini = _initials(a.speaker)
+                if ini:                                   # "the JCS" after "South Korea's Joint Chiefs of Staff"
+                    institutions.setdefault(ini, spk_actors[0])
             citing = any(x.frame == "citing" for x in by_sent.get(sent.index, []))
             reporter = citing or a.kind in ("outlet", "anonymous") or a.frame in ("according", "by") or \
                 bool(re.search(r"\b(?:media|reports?|television|TV|agency|newspaper)\b", a.speaker, re.I))
