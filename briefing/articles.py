@@ -81,7 +81,7 @@ _UNPACKED: dict = {}
 
 def pack(article: "Article") -> "Article":
     """The article with its bulky lists packed (see ``Packed``); its metadata stays as it is."""
-    for name in ("sentences", "mentions", "attributions"):
+    for name in ("sentences", "mentions", "attributions", "cites"):
         v = getattr(article, name)
         if isinstance(v, list):
             setattr(article, name, Packed(v))

@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from . import __version__
+from .articles import Packed
 from .config import Actor, Project
 from .extract.common import strength
 from .extract import chronology as _chronology
@@ -283,16 +284,14 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     actors_cfg = learn_people(articles, actors_cfg)
     from .extract.sources import canonical_outlet, classify, prime_article, sane_name
     from .outlets import lookup as outlet_info
-    cites = {a.id: (a.cites if a.cites is not None else article_cites(a.sentences)) for a in articles}
-    for a in articles:
-        if a.outlet:
-            # an article does not cite itself: its own wire credit or dateline is its publisher
-            own = canonical_outlet(a.outlet)
-            cites[a.id] = [c for c in cites[a.id] if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
+    cites: dict[str, list] = {}
     known: dict[str, set[str]] = {}
     relays: dict[str, list[str]] = {}
     mergers = {a.name: PositionMerger(a.name, known, relays) for a in actors_cfg}
-    events = Events(anchor, report_of=lambda art, quote: report_key(art, quote, known, relays))
+    # while reading, each date holds at least four times what the briefing keeps of it
+    events = Events(anchor, report_of=lambda art, quote: report_key(art, quote, known, relays),
+                    group_keep=max(_chronology.GROUP_KEEP, 4 * DAY_CAP),
+                    undated_keep=max(_chronology.UNDATED_KEEP, 2 * UNDATED_CAP))
     if items_fn is None:
         matcher = ActorMatcher(actors_cfg)
         ev_matcher = matcher if actors_cfg else None
@@ -304,7 +303,11 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     for art, (positions, raw) in zip(articles, stream):
         prime_article(art)
         positions = sorted(positions, key=lambda p: p.sentence)
-        cs = cites[art.id]
+        cs = list(art.cites) if art.cites is not None else article_cites(art.sentences)
+        if art.outlet:
+            # an article does not cite itself: its own wire credit or dateline is its publisher
+            own = canonical_outlet(art.outlet)
+            cs = [c for c in cs if not (c["kind"] == "outlet" and canonical_outlet(c["name"]) == own)]
         # the speaker of every claim is a source of its article ("The Israeli government has long argued")
         for p in positions:
             spk = (p.speaker or "").strip()
@@ -320,6 +323,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
                     c["type"], c["country"] = info["type"], info["country"]
         relays[art.id] = sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed"))
         known[art.id] = {c["name"].lower() for c in cs}
+        cites[art.id] = Packed(cs)          # read again only for the articles the file lists
         for p in positions:
             mergers[p.actor].add(p)
         events.add(raw)
@@ -327,6 +331,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     omitted = {"positions": {n: m.omitted for n, m in mergers.items() if m.omitted}}
     chronology, ahead = events.result()
     chronology, ahead, omitted["chronology"], omitted["ahead"] = bound_events(chronology, ahead)
+    omitted["chronology"] += events.past.evicted        # let go while reading
+    omitted["ahead"] += events.coming.evicted
     for e in chronology:
         every = e.pop("_all_sources", None) or e["sources"]
         e["id"] = item_id("e", str(e.get("date")), " ".join(sorted(content_words(e.get("quote") or e["summary"]))))

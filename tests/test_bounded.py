@@ -159,3 +159,38 @@ def test_packed_lists_read_like_lists_and_cache_as_plain_data(tmp_path):
     import zlib
     raw = zlib.decompress(cache_mod.dumps(art))
     assert b"Packed" not in raw and isinstance(json.loads(raw)["sentences"], list)
+
+
+def _mention(article: str, quote: str, date: str | None = "2026-02-10", n: int = 0) -> dict:
+    return {"date": date, "precision": "day" if date else None, "year_inferred": False, "span": "on Tuesday",
+            "summary": quote, "event": quote, "sources": [article], "flags": [] if date else ["undated"],
+            "inferred": None, "basis": None, "quote": quote, "_actors": [], "_anaphoric": False,
+            "_scheduled": False, "_order": (article, n, 0)}
+
+
+WORDS = ["harbour", "tanker", "convoy", "summit", "ceasefire", "embargo", "airport", "border", "reactor", "pipeline",
+         "election", "blockade", "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+         "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+         "uniform", "victor", "whiskey", "xray"]
+
+
+def _quote(i: int) -> str:
+    """A sentence sharing no content word with any other's."""
+    return f"{WORDS[3 * i].title()} {WORDS[3 * i + 1]} {WORDS[3 * i + 2]}."
+
+
+def test_a_crowded_date_keeps_its_best_sourced_events_and_counts_the_rest():
+    m = chronology.EventMerger(group_keep=2, undated_keep=3)
+    for i in range(12):                           # twelve different events on one date, one article each
+        m.add(_mention(f"a{i:02d}", _quote(i)))
+        if i == 1:
+            for k in range(3):                    # the second one is carried by three more articles
+                m.add(_mention(f"b{k}", _quote(1)))
+    for i in range(8):                            # undated mentions: the first ones are kept
+        m.add(_mention(f"u{i}", _quote(i), date=None, n=i))
+    kept = m.result()
+    dated = [e for e in kept if e["date"]]
+    assert len(dated) <= 4 and m.evicted == 12 + 8 - len(kept)
+    best = [e for e in dated if e["quote"] == _quote(1)]
+    assert best and len(best[0]["sources"]) == 4          # counted whole: it was never let go
+    assert [e["sources"][0] for e in kept if not e["date"]] == ["u0", "u1", "u2"]

@@ -629,6 +629,8 @@ def mentions(articles, as_of: dt.date | None, matcher=None) -> list[dict]:
 
 
 SUPPORT_CAP = 12     # sources listed with their sentence per item; the rest are counted (``corroboration``)
+GROUP_KEEP = 32      # events of one date held while a very large set is read (the best-sourced)
+UNDATED_KEEP = 120   # undated events held while reading (the first ones)
 
 
 class EventMerger:
@@ -638,10 +640,17 @@ class EventMerger:
     over a second article of one already listed); every source is counted all the same
     (``_srcset``), so the corroboration figures stay whole at any size."""
 
-    def __init__(self, report_of=None):
+    def __init__(self, report_of=None, group_keep: int | None = None, undated_keep: int | None = None):
         self.merged: list[dict] = []
         self.groups: dict[tuple, NearDuplicates] = {}
         self.report_of = report_of or (lambda article, quote: ("article", article))
+        # a very large set: per date, the best-sourced few are kept while reading (the weakest are
+        # let go, counted, when a date holds twice as many), and the first undated ones
+        self.group_keep = group_keep or GROUP_KEEP
+        self.undated_keep = undated_keep or UNDATED_KEEP
+        self.undated: list[dict] = []
+        self.evicted = 0
+        self._dead = 0
 
     def add(self, e: dict) -> None:
         target = None
@@ -680,10 +689,45 @@ class EventMerger:
         item["_rkeys"] = [self.report_of(e["sources"][0], e["quote"])]
         self.merged.append(item)
         if e["date"]:
-            self.groups[(e["date"], e["precision"])].add(item, content_words(e["quote"]))
+            key = (e["date"], e["precision"])
+            self.groups[key].add(item, content_words(e["quote"]))
+            if len(self.groups[key].items) > 2 * self.group_keep:
+                self._prune(key)
+        else:
+            self.undated.append(item)
+            if len(self.undated) > 2 * self.undated_keep:
+                self.undated.sort(key=lambda x: x["_order"])
+                for x in self.undated[self.undated_keep:]:
+                    self._let_go(x)
+                del self.undated[self.undated_keep:]
+        if self._dead > max(1000, len(self.merged) // 2):
+            self.merged = [m for m in self.merged if "_gone" not in m]
+            self._dead = 0
+
+    def _let_go(self, item: dict) -> None:
+        item["_gone"] = True
+        item["support"] = item["sources"] = []        # its memory goes now; the dict goes at compaction
+        self.evicted += 1
+        self._dead += 1
+
+    def _prune(self, key: tuple) -> None:
+        """Keep a date's ``group_keep`` best-sourced items (earlier first among equals)."""
+        idx = self.groups[key]
+        ranked = sorted(range(len(idx.items)), key=lambda i: (-len(idx.items[i]["_srcset"]), i))
+        keep = sorted(ranked[:self.group_keep])
+        for i in ranked[self.group_keep:]:
+            self._let_go(idx.items[i])
+        fresh = NearDuplicates()
+        for i in keep:
+            fresh.add(idx.items[i], idx.words[i])
+        self.groups[key] = fresh
 
     def result(self) -> list[dict]:
-        merged = self.merged
+        if len(self.undated) > self.undated_keep:
+            self.undated.sort(key=lambda x: x["_order"])
+            for x in self.undated[self.undated_keep:]:
+                self._let_go(x)
+        merged = [m for m in self.merged if "_gone" not in m]
         merged.sort(key=lambda e: (e["date"] is None, str(e["date"] or ""), e["_order"]))
         for e in merged:
             if e["_actors"]:
@@ -692,7 +736,7 @@ class EventMerger:
                 e["_all_sources"] = sorted(e["_srcset"])      # counted, not listed (read by assemble)
             for k in [k for k in e if k.startswith("_") and k != "_all_sources"]:
                 del e[k]
-        self.merged, self.groups = [], {}
+        self.merged, self.groups, self.undated = [], {}, []
         return merged
 
 
@@ -735,10 +779,11 @@ class Events:
     """The chronology built article after article: ``add`` takes one article's raw mentions
     (``mentions``, in the order of the set), ``result`` gives (chronology, ahead)."""
 
-    def __init__(self, as_of: dt.date | None, report_of=None):
+    def __init__(self, as_of: dt.date | None, report_of=None, group_keep: int | None = None,
+                 undated_keep: int | None = None):
         self.as_of = as_of
-        self.past = EventMerger(report_of=report_of)
-        self.coming = EventMerger(report_of=report_of)
+        self.past = EventMerger(report_of, group_keep, undated_keep)
+        self.coming = EventMerger(report_of, group_keep, undated_keep)
 
     def add(self, raw: list[dict]) -> None:
         for e in raw:
