@@ -31,6 +31,12 @@ def gazetteer() -> dict:
     return {"entries": entries, "titles": list(g.get("titles") or [])}
 
 
+@lru_cache(maxsize=1)
+def gazetteer_terms() -> frozenset[str]:
+    """Every name and alias of the gazetteer (states, groups, capitals, institutions)."""
+    return frozenset(t for e in gazetteer()["entries"] for t in (e["name"], *e["aliases"]))
+
+
 def _entry_for(actor: Actor) -> dict | None:
     keys = {fold(t).lower() for t in actor.terms}
     for e in gazetteer()["entries"]:
@@ -95,19 +101,26 @@ def learn_people(articles, actors: list[Actor]) -> list[Actor]:
     # only sentences naming a title or a counterpart can introduce a person: a cheap test first
     pre = re.compile("|".join(sorted({re.escape(t.split()[-1]) for t in titles} |
                                       {"counterpart", "colleague", "envoy", "negotiator", "diplomat", "ally"})))
+    # a state news agency's own officials go without their state ("Foreign Ministry spokesperson
+    # X", "Defence Minister Y" in Xinhua's copy): a title opening a phrase, no demonym before it
+    rx4 = re.compile(r"(?:^|[,;:(\u2013\u2014-]\s*|\b(?:and|by|with)\s+)((?:(?:Ministry of [A-Z][a-z]+(?: [A-Z][a-z]+)?|Foreign Ministry|"
+                     r"Defen[cs]e Ministry)(?:\s*\([A-Z]{2,6}\))?\s+)?(?:[Ss]pokes(?:person|man|woman)|(?:" + title_rx +
+                     r"))(?:\s+(?:" + title_rx + r"))*)\s+" + name + r"\b")
+    from .extract.positions import ActorMatcher, Resolver, _state_agency_actor
+    res = Resolver(ActorMatcher(actors))
     for art in articles:
+        agency = _state_agency_actor(art.outlet, res) if getattr(art, "outlet", None) else []
         for s in art.sentences:
             if not pre.search(s.text):
                 continue
             t = fold(s.text)
-            for m in [*rx.finditer(t), *rx2.finditer(t), *rx3.finditer(t)]:
-                who = alias_to.get(m.group(1))
-                person = m.group(2)
+            found = [(alias_to.get(m.group(1)), m.group(2)) for m in [*rx.finditer(t), *rx2.finditer(t), *rx3.finditer(t)]]
+            if agency:
+                found += [(agency[0], m.group(2)) for m in rx4.finditer(t)]
+            for who, person in found:
                 if not who or person.split()[0] in titles:
                     continue
                 votes.setdefault(person, Counter())[who] += 1
-    from .extract.positions import ActorMatcher, Resolver
-    res = Resolver(ActorMatcher(actors))
     for art in articles:
         # the article's cites (found once per article, cached) carry each person with their role
         cites = art.cites if getattr(art, "cites", None) is not None else []

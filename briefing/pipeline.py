@@ -28,7 +28,7 @@ from .errors import SkippedSource
 
 # bump when what a stage produces changes: old cache entries are then simply not found
 
-STAGE_VERSION = {"analysis": "8", "positions": "9"}
+STAGE_VERSION = {"analysis": "8", "positions": "10"}
 POOL_MIN = 200           # below this many articles, a process pool costs more than it saves
 MAX_ARTICLE_MB = 5.0     # a larger file is skipped with a warning (--max-article-mb changes it)
 

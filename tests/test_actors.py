@@ -73,3 +73,37 @@ def test_initials_without_their_name_place_nobody(tmp_path):
     later = "The JCS said it strongly condemned the launch as a grave provocation."
     got = _claims(tmp_path, "North Korea fired three missiles on Tuesday.\n\n" + later)
     assert not any(q == later for _, q in got), got
+
+
+def _claims_of(tmp_path: Path, outlet: str, body: str, actors=("China", "North Korea")) -> list[tuple[str, str]]:
+    from briefing import api
+    (tmp_path / "a.md").write_text(f"---\ntitle: T\noutlet: {outlet}\npublished: 2025-02-05\n---\n{body}\n",
+                                   encoding="utf-8")
+    (tmp_path / "briefing.yaml").write_text("title: T\nas_of: 2025-02-06\nactors:\n" +
+                                            "".join(f"  - name: {a}\n" for a in actors), encoding="utf-8")
+    doc = api.extract([tmp_path], cache_dir=False, workers=1)
+    return [(a["name"], p["quote"]) for a in doc["actors"] for p in a["positions"]]
+
+
+STATE_AGENCY = ("BEIJING, Feb. 5 (Xinhua) -- Foreign Ministry spokesperson Guo Weidong said on Wednesday that "
+                "dialogue is the only way out.\n\n"
+                "Guo said China opposed any move that could escalate tension on the peninsula.")
+
+
+def test_a_state_agency_official_speaks_for_its_state_and_by_surname_later(tmp_path):
+    got = _claims_of(tmp_path, "Xinhua", STATE_AGENCY)
+    assert ("China", "Guo said China opposed any move that could escalate tension on the peninsula.") in got, got
+
+
+def test_the_same_words_from_a_private_outlet_place_nobody(tmp_path):
+    got = _claims_of(tmp_path, "Reuters", STATE_AGENCY.replace("(Xinhua)", "(Reuters)"))
+    assert not any(q.startswith("Guo said") for _, q in got), got
+
+
+def test_a_surname_two_people_share_places_nobody(tmp_path):
+    body = ("In Beijing, Foreign Minister Wang Yi said talks must resume.\n\n"
+            "Analyst Wang Lei, of a private institute, said the talks would fail.\n\n"
+            "Wang said the launches were a mistake and must stop.")
+    got = _claims_of(tmp_path, "Reuters", body)
+    assert not any(q.startswith("Wang said") for _, q in got), got
+    assert ("China", "In Beijing, Foreign Minister Wang Yi said talks must resume.") in got, got

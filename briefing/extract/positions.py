@@ -365,6 +365,47 @@ def abbreviations(sentences) -> dict[str, str]:
     return out
 
 
+def name_parts(sentences, actors) -> dict[str, str]:
+    """Either part of a two- or three-word person's name the article itself uses in full ("Guo
+    Weidong" ... "Guo said"): the part -> that person's actor, for this article only. A part two
+    people of the article share is left out; so are words that are also common words."""
+    from ..actors import gazetteer_terms
+    text = " ".join(fold(s.text) for s in sentences)
+    places = gazetteer_terms()             # names of states, groups, capitals, institutions: not people
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for actor in actors:
+        for term in actor.terms:
+            words = term.split()
+            if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words) or term not in text \
+                    or term in places or any(w.lower() in OFFICIAL_NOUNS or w.lower() in _TITLES for w in words):
+                continue
+            for w in words:
+                if len(w) < 3 or w.lower() in _COMMON:
+                    continue
+                # another name with this part in the article ("Kim Sang-jin" beside "Kim Jong Un")
+                i = words.index(w)
+                nxt = words[i + 1] if i + 1 < len(words) else None
+                prv = words[i - 1] if i else None
+                other = False
+                for m in re.finditer(rf"(?:([A-Z][\w'’.-]*)\s+)?\b{re.escape(w)}\b(?:\s+([A-Z][\w'’-]+))?", text):
+                    before, after = m.group(1), m.group(2)
+                    before = None if before and (before.endswith(".") or before in ("The", "A")) else before
+                    if (after and after != nxt) or (before and before != prv and before.lower() not in _TITLES
+                                                    and before.lower() not in OFFICIAL_NOUNS):
+                        other = True
+                        break
+                if other or out.get(w, actor.name) != actor.name:
+                    clash.add(w)
+                out[w] = actor.name
+    return {w: a for w, a in out.items() if w not in clash}
+
+
+_COMMON = set("""the new north south east west united states republic kingdom people peoples saudi arab arabia gulf
+great democratic federal islamic royal national state foreign general prime minister president council office
+ministry army navy force forces""".split())
+
+
 def _initials(phrase: str) -> str | None:
     """"jcs" for "South Korea's Joint Chiefs of Staff": the initials of the capitalised words of
     the institution's own name (after the owner's possessive), when there are two or more."""
@@ -440,6 +481,7 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
     prev_speaker: str | None = None
     institutions: dict[str, str] = {}       # "ministry" -> the actor whose ministry spoke last
     abbrev = abbreviations(article.sentences)
+    parts = name_parts(article.sentences, matcher.actors)
     for sent in article.sentences:
         text = sent.text
         if _is_label(text):
@@ -453,6 +495,8 @@ def positions_in(article, matcher: ActorMatcher) -> list[Position]:
             spk_actors = res.actors(a.speaker) if not COMMENTARY_SPEAKER.search(a.speaker) else []
             if not spk_actors and a.role and not COMMENTARY_SPEAKER.search(a.role):
                 spk_actors = res.actors(a.role)          # "Laura Kessler (U.S. Ambassador)", "she said"
+            if not spk_actors and a.speaker.strip() in parts:
+                spk_actors = [parts[a.speaker.strip()]]  # "Guo said", after "spokesperson Guo Weidong"
             inst = _institution(a.speaker)
             inst = abbrev.get(inst, inst) if inst else inst
             if not spk_actors and inst and inst in institutions:
