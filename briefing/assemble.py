@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sys
 
 from . import __version__
 from .articles import Packed
@@ -303,6 +304,10 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
     for art, (positions, raw) in zip(articles, stream):
         prime_article(art)
         positions = sorted(positions, key=lambda p: p.sentence)
+        for p in positions:
+            p.article = art.id              # one string for the article's id, not one per item
+        for e in raw:
+            e["sources"] = [art.id]
         cs = list(art.cites) if art.cites is not None else article_cites(art.sentences)
         if art.outlet:
             # an article does not cite itself: its own wire credit or dateline is its publisher
@@ -322,7 +327,7 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
                 if info:
                     c["type"], c["country"] = info["type"], info["country"]
         relays[art.id] = sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed"))
-        known[art.id] = {c["name"].lower() for c in cs}
+        known[art.id] = frozenset(sys.intern(c["name"].lower()) for c in cs)
         cites[art.id] = Packed(cs)          # read again only for the articles the file lists
         for p in positions:
             mergers[p.actor].add(p)

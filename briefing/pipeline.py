@@ -412,4 +412,6 @@ def items_all(articles: list[Article], actors, as_of, cache: Cache, workers: int
             res = hit if isinstance(hit, list) and len(hit) == 2 else _items((art, actors, sig, as_of))
         art.attributions = None     # read only by this stage (and cached): not held for the merge
         yield tuple(res)
+        # merged by now: the set keeps the article's metadata and cites, not its text
+        art.sentences, art.mentions = [], []
     cache.flush()
