@@ -329,6 +329,8 @@ def assemble(articles, project: Project, as_of: dt.date | None = None, log=None,
         relays[art.id] = sorted(canonical_outlet(c["name"]) for c in cs if c.get("relayed"))
         known[art.id] = frozenset(sys.intern(c["name"].lower()) for c in cs)
         cites[art.id] = Packed(cs)          # read again only for the articles the file lists
+        if items_fn is not None:
+            art.cites = cites[art.id]       # the pipeline's articles: one packed copy, not two
         for p in positions:
             mergers[p.actor].add(p)
         events.add(raw)

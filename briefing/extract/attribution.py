@@ -349,7 +349,7 @@ def _speaker_parts(spk: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _frames(text: str) -> tuple:
     """Attribution frames of one sentence on its own (no context): tuples
     (speaker, cue, content, frame, medium, via)."""

@@ -33,7 +33,7 @@ this that these those it its their his her they he she which who whom when where
 will would could should may might can also not no into over after before about during""".split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _stem(w: str) -> str:
     for suf in ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "s"):
         if w.endswith(suf) and len(w) - len(suf) >= 4:
@@ -41,7 +41,7 @@ def _stem(w: str) -> str:
     return w
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def content_words(s: str) -> frozenset[str]:
     return frozenset(_stem(w.lower()) for w in _WORD.findall(fold(s)) if w.lower() not in STOP and len(w) > 2)
 
@@ -125,7 +125,7 @@ _BOILER = [
 _MID_DATELINE = re.compile(rf"(?:^|\s){_CAPS_PLACE},\s+{_DL_DATE}(?:{_AGENCY})?{_SEP}|(?:^|\s){_PLACE},\s+{_DL_DATE}{_AGENCY}{_SEP}")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def boilerplate_end(sentence: str) -> int:
     """Where the sentence proper starts: after a headline run into a dateline, a dateline, a
     label ("📌 KEY FACTS:") or a live-blog time stamp (0 if there are none)."""
@@ -285,7 +285,7 @@ def shorter_clause(text: str, limit: int = 25) -> str:
     return (best or first or t).rstrip(",;: ")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> str:
     """The clause that carries the date, attribution trimmed, about 25 words at most, never cut
     mid-clause; hedges kept; datelines and labels never printed."""
@@ -343,7 +343,7 @@ def event_summary(sentence: str, start: int, end: int, max_words: int = 25) -> s
     return text[:1].upper() + text[1:]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _future(sentence: str) -> bool:
     return is_future(sentence)
 

@@ -86,7 +86,7 @@ _SUBORD = lazy(
 _HEDGES = lazy(r"\b(?:reportedly|allegedly|apparently|purportedly|reported(?:ly)? to have)\s+", re.I)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def strip_lead(sentence: str) -> str:
     """Remove leading discourse words, attribution frames ("According to X, ...", "X, citing Y,
     claimed that ...") and leading adverbial phrases ("During the call, ...")."""
@@ -165,7 +165,7 @@ _OBJ_START = {"to", "that", "a", "an", "the", "his", "her", "its", "their", "for
 _NONWORD = lazy(r"[^\w'-]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def subject_zone(clause: str) -> tuple[str, str]:
     """Split a clause into (subject, rest) at its first finite verb (a rough, fast rule)."""
     toks = clause.split()

@@ -241,7 +241,7 @@ def sentence_cites(sentences) -> dict[int, tuple]:
     return {s.index: _cites(s.text) for s in sentences if _cites(s.text)}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _cites(sentence: str) -> tuple[Cite, ...]:
     s = fold(sentence)
     out: list[Cite] = []
