@@ -61,7 +61,7 @@ class NearDuplicates:
     candidates come from an inverted index over the rarer words (a word shared by very many
     items says little and is skipped), so cost grows about linearly with the number of items."""
 
-    def __init__(self, common: int = 200):
+    def __init__(self, common: int = 64):
         self.items: list = []
         self.words: list[frozenset] = []
         self.postings: dict[str, list[int]] = {}
