@@ -156,14 +156,6 @@ class PositionMerger:
         return merged
 
 
-def _merge_positions(items, known: dict[str, set[str]], actor: str, relays: dict | None = None) -> list[dict]:
-    """Merge one actor's claims (see ``PositionMerger``), in the order of their sentences."""
-    m = PositionMerger(actor, known, relays or {})
-    for p in sorted(items, key=lambda p: (p.article, p.sentence)):
-        m.add(p)
-    return m.result()
-
-
 DAY_CAP = 8             # events kept per day (the best corroborated)
 CHRONOLOGY_CAP = 1000   # dated events kept in all
 UNDATED_CAP = 60        # undated events kept
