@@ -25,6 +25,16 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
+# a fresh `briefing` process that prints, when it ends, its own and its children's peak memory
+# (ru_maxrss, KB) on stderr as "MAXRSS own children" (read by the benchmark scripts)
+MAIN_WITH_MAXRSS = ("import resource, sys\n"
+                    "from briefing.cli import main\n"
+                    "try:\n    main(sys.argv[1:])\n"
+                    "finally:\n"
+                    "    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+                    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n")
+
+
 def _date_phrase(rng: random.Random, base: dt.date) -> str:
     d = base - dt.timedelta(days=rng.randint(1, 400))
     k = rng.randint(0, 6)

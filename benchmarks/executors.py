@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from corpus import MAIN_WITH_MAXRSS, write_corpus  # noqa: E402
 
 
 def tree_rss(proc) -> int:
@@ -44,12 +44,7 @@ def tree_rss(proc) -> int:
 def run(src: Path, out: Path, executor: str, command: str = "extract") -> dict:
     import psutil
     t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c",
-                          "import resource, sys\n"
-                          "from briefing.cli import main\n"
-                          "try:\n    main(sys.argv[1:])\n"
-                          "finally:\n"
-                          "    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n",
+    p = subprocess.Popen([sys.executable, "-c", MAIN_WITH_MAXRSS,
                           command, str(src), "-o", str(out), "--no-cache", "--json", "--executor", executor],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(p.pid)

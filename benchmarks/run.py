@@ -25,19 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from corpus import MAIN_WITH_MAXRSS, write_corpus  # noqa: E402
 
 
 def run_build(src: Path, out: Path, extra=()) -> tuple[float, float, dict]:
     """(seconds, peak MB, json summary) of a fresh build process."""
     t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-c",
-                        "import resource, sys\n"
-                        "from briefing.cli import main\n"
-                        "try:\n    main(sys.argv[1:])\n"
-                        "finally:\n"
-                        "    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-                        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n",
+    r = subprocess.run([sys.executable, "-c", MAIN_WITH_MAXRSS,
                         "build", str(src), "-o", str(out), "--json", *extra],
                        capture_output=True, text=True)
     secs = time.perf_counter() - t
